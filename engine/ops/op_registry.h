@@ -65,12 +65,12 @@ private:
 using KernelFn = std::function<Status(KernelContext&)>;
 
 struct OpDef {
-    std::string opType;
-    std::string domain;           // "" = ai.onnx, "com.microsoft", ...
+    std::string opType{};
+    std::string domain{};         // "" = ai.onnx, "com.microsoft", ...
     int minOpset = 1;             // opset range of the domain this kernel implements
     int maxOpset = INT_MAX;
     int requiredInputs = 1;       // the executor rejects nodes with fewer (present) inputs
-    KernelFn kernel;
+    KernelFn kernel{};
 };
 
 class OpRegistry {

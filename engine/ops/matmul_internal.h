@@ -1,0 +1,68 @@
+// Private to the MatMul family (matmul.cpp, einsum.cpp, and QLinearMatMul in quantize.cpp):
+// accumulator types, the numpy matmul shape rule and the shared row-major matrix product.
+#pragma once
+
+#include <cstdint>
+#include <type_traits>
+#include <vector>
+
+#include "ops/common.h"
+
+namespace kiln::ops {
+
+// The type products are summed in: float for the 16-bit floats, the type itself for float and
+// double, and uint64_t for every integer type so that overflow wraps (two's complement) instead
+// of being undefined; the result is narrowed back to T at the end.
+template <typename T>
+using MatAcc = std::conditional_t<isFloatLike<T>, AccType<T>, uint64_t>;
+
+// out[M, N] = A[M, K] x B[K, N], A read through element strides (sam, sak) so a transposed A
+// needs no copy; B is contiguous [K, N]. i-k-j order: the inner loop runs along rows of B
+// and out. out is overwritten.
+template <typename T, typename Acc>
+void matmulRows(const T* a, int64_t sam, int64_t sak, const T* b, int64_t m, int64_t k, int64_t n, Acc* out) {
+    for (int64_t i = 0; i < m; ++i) {
+        Acc* row = out + i * n;
+        for (int64_t j = 0; j < n; ++j) row[j] = Acc(0);
+        for (int64_t p = 0; p < k; ++p) {
+            const Acc av = static_cast<Acc>(a[i * sam + p * sak]);
+            const T* brow = b + p * n;
+            for (int64_t j = 0; j < n; ++j) row[j] += av * static_cast<Acc>(brow[j]);
+        }
+    }
+}
+
+// The numpy matmul shape rule: [..., M, K] x [..., K, N] -> [..., M, N] with the batch dims
+// broadcast; a 1-D A is [1, K] and a 1-D B is [K, 1], the added dim dropped from the result.
+struct MatMulPlan {
+    int64_t m = 0, k = 0, n = 0;
+    std::vector<int64_t> batch;                  // broadcast batch dims
+    std::vector<int64_t> batchStrideA, batchStrideB;  // in elements, 0 along broadcast dims
+    std::vector<int64_t> outDims;
+};
+
+Expected<MatMulPlan> planMatMul(const KernelContext& ctx, std::vector<int64_t> da, std::vector<int64_t> db);
+
+// out[b] = A[b] x B[b] for every batch index b, summed in MatAcc<T>, stored as R.
+template <typename T, typename R>
+void batchedMatMul(const MatMulPlan& p, const T* a, const T* b, R* out) {
+    using Acc = MatAcc<T>;
+    std::vector<Acc> acc(size_t(p.m * p.n));
+    int64_t numBatch = 1;
+    for (int64_t d : p.batch) numBatch *= d;
+    MultiIndexer it(p.batch, {p.batchStrideA, p.batchStrideB});
+    for (int64_t bi = 0; bi < numBatch; ++bi, it.next()) {
+        matmulRows(a + it.offset(0), p.k, 1, b + it.offset(1), p.m, p.k, p.n, acc.data());
+        R* o = out + bi * p.m * p.n;
+        for (int64_t i = 0; i < p.m * p.n; ++i) o[i] = static_cast<R>(acc[size_t(i)]);
+    }
+}
+
+// x - zero_point as int32 for an int8/uint8 x; the zero point broadcasts unidirectionally to x
+// (perRow: a 1-D zero point is one per row, [M] read as [M, 1]).
+Expected<HostTensor> subtractZeroPoint(const KernelContext& ctx, const HostTensor& x, const HostTensor* zp, bool perRow);
+
+// Einsum lives in einsum.cpp; registerMatMulOps registers it through this.
+void registerEinsumOp(OpRegistry& r);
+
+}  // namespace kiln::ops
