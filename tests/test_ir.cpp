@@ -157,6 +157,28 @@ private slots:
         QVERIFY(!exec.run({}).hasValue());
     }
 
+    // Every op of torchvision classifiers and PyTorch exports of BERT/ViT has a CPU kernel.
+    void registryCoversTheReferenceOpList() {
+        const char* ops[] = {
+            "Conv", "ConvTranspose", "BatchNormalization", "InstanceNormalization", "LayerNormalization", "Relu",
+            "LeakyRelu", "PRelu", "Clip", "Sigmoid", "Tanh", "HardSigmoid", "HardSwish", "Elu", "Selu", "Softplus",
+            "Erf", "Gelu", "Add", "Sub", "Mul", "Div", "Pow", "Sqrt", "Exp", "Log", "Neg", "Abs", "Reciprocal", "Min",
+            "Max", "MatMul", "Gemm", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "Flatten",
+            "Reshape", "Transpose", "Concat", "Split", "Slice", "Gather", "GatherElements", "Squeeze", "Unsqueeze",
+            "Expand", "Tile", "Pad", "Resize", "Softmax", "LogSoftmax", "ReduceMean", "ReduceSum", "ReduceMax",
+            "ReduceMin", "ReduceProd", "ReduceL2", "ArgMax", "ArgMin", "Shape", "Size", "Cast", "CastLike", "Constant",
+            "ConstantOfShape", "Range", "Where", "Equal", "Less", "Greater", "And", "Or", "Not", "IsNaN", "Identity",
+            "Dropout", "DepthToSpace", "SpaceToDepth", "LRN", "TopK", "CumSum", "Einsum", "QuantizeLinear",
+            "DequantizeLinear"};
+        const ops::OpRegistry& r = ops::OpRegistry::builtin();
+        for (const char* op : ops) {
+            QVERIFY2(r.knows("", op), op);
+            QVERIFY2(r.find("", op, 13) || r.find("", op, 17) || r.find("", op, 20), op);
+        }
+        QVERIFY(!r.knows("", "NoSuchOp"));
+        QVERIFY(r.opTypes().size() >= sizeof(ops) / sizeof(ops[0]));
+    }
+
     void unsupportedOpsAreListedTogether() {
         ir::Graph g;
         g.info().opsets[""] = 13;

@@ -122,6 +122,38 @@ private slots:
         }
     }
 
+    // The samples' outputs agree with ONNX Runtime's (tests/data/samples, made by
+    // tools/make_sample_reference.py): the CPU reference is checked by an independent engine.
+    void samplesMatchOnnxRuntime_data() {
+        QTest::addColumn<QString>("name");
+        QTest::newRow("resnet_mini") << "resnet_mini";
+        QTest::newRow("encoder_mini") << "encoder_mini";
+        QTest::newRow("lenet5") << "lenet5";
+    }
+    void samplesMatchOnnxRuntime() {
+        QFETCH(QString, name);
+        auto g = kiln::onnx::importModelFile(test::sampleModel(name.toStdString() + ".onnx"));
+        KILN_VERIFY_EXPECTED(g);
+        const std::string dir = test::sourceDir() + "/tests/data/samples/" + name.toStdString();
+        cpu::TensorMap inputs;
+        const auto runtimeInputs = (*g)->runtimeInputs();
+        for (size_t i = 0; i < runtimeInputs.size(); ++i) {
+            auto t = kiln::onnx::readTensorFile(dir + "/input_" + std::to_string(i) + ".pb");
+            KILN_VERIFY_EXPECTED(t);
+            inputs[runtimeInputs[i]->name()] = *t;
+        }
+        cpu::CpuExecutor exec(**g);
+        auto out = exec.run(inputs);
+        KILN_VERIFY_EXPECTED(out);
+        for (size_t i = 0; i < (*g)->outputs().size(); ++i) {
+            auto expected = kiln::onnx::readTensorFile(dir + "/output_" + std::to_string(i) + ".pb");
+            KILN_VERIFY_EXPECTED(expected);
+            CompareResult r = compareTensors(out->at((*g)->outputs()[i]->name()), *expected, 1e-4, 1e-5);
+            QVERIFY2(r.ok(), r.toString().c_str());
+            QVERIFY2(r.relativeL2 < 1e-5, r.toString().c_str());
+        }
+    }
+
     void exportRoundTripIsLossless() {
         for (const char* file : {"resnet_mini.onnx", "encoder_mini.onnx", "lenet5.onnx"}) {
             auto a = kiln::onnx::importModelFile(test::sampleModel(file));
