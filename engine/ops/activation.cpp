@@ -62,7 +62,7 @@ Status clipKernel(KernelContext& ctx) {
 // PRelu: y = x < 0 ? slope * x : x, slope broadcast unidirectionally to x's shape.
 Status preluKernel(KernelContext& ctx) {
     const HostTensor& x = ctx.input(0);
-    const HostTensor& slope = ctx.input(1);
+    KILN_ASSIGN_OR_RETURN(HostTensor slope, legacyBroadcastB(ctx, x, ctx.input(1)));
     KILN_ASSIGN_OR_RETURN(std::vector<int64_t> dims, broadcastDims(ctx, {x.dims(), slope.dims()}));
     if (dims != x.dims())
         return ctx.error("slope of shape " + dimsToString(slope.dims()) + " cannot be broadcast to X's shape " +

@@ -7,6 +7,13 @@ namespace kiln::ops {
 using namespace elem;
 
 Expected<HostTensor> elem::legacyBroadcastB(const KernelContext& ctx, const HostTensor& a, const HostTensor& b) {
+    // PRelu before opset 7: a 1-D slope of C values applies per channel (axis 1).
+    if (ctx.opset() < 7 && ctx.node().opType() == "PRelu" && b.rank() == 1 && a.rank() >= 2 && b.dim(0) != 1 &&
+        b.dim(0) == a.dim(1)) {
+        std::vector<int64_t> dims(size_t(a.rank() - 1), 1);
+        dims[0] = b.dim(0);
+        return *b.reshaped(dims);
+    }
     if (ctx.opset() >= 7 || ctx.attrInt("broadcast", 0) == 0 || !ctx.hasAttr("axis")) return b;
     // B = [d0..dk] placed at A's axis: dims [1]*axis + B.dims + [1]*(rank(A) - axis - rank(B)).
     KILN_ASSIGN_OR_RETURN(int axis, normalizeAxis(ctx, ctx.attrInt("axis", 0), a.rank()));

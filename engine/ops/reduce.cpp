@@ -178,7 +178,10 @@ template <typename Op>
 Expected<std::vector<bool>> reducedAxes(const KernelContext& ctx, int rank) {
     std::vector<int64_t> axes;
     if (ctx.opset() >= Op::kAxesInputOpset) {
-        KILN_ASSIGN_OR_RETURN(axes, intsFromInput(ctx, 1, {}));
+        // An empty axes tensor is the same as none (and skips reading zero elements).
+        if (ctx.hasInput(1) && ctx.input(1).numel() > 0) {
+            KILN_ASSIGN_OR_RETURN(axes, intsFromInput(ctx, 1, {}));
+        }
     } else {
         axes = ctx.attrInts("axes");
     }
