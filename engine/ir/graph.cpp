@@ -83,6 +83,7 @@ Node* Graph::addNode(std::string name, std::string opType, std::string domain,
     n->m_outputs = outputs;
     n->m_origins = {n->m_name};
     Node* p = n.get();
+    m_nodeByName[p->m_name] = p;
     for (Value* v : inputs)
         if (v) v->m_consumers.push_back(p);
     for (Value* v : outputs)
@@ -92,9 +93,8 @@ Node* Graph::addNode(std::string name, std::string opType, std::string domain,
 }
 
 Node* Graph::findNode(const std::string& name) const {
-    for (auto& n : m_nodes)
-        if (n->name() == name) return n.get();
-    return nullptr;
+    auto it = m_nodeByName.find(name);
+    return it == m_nodeByName.end() ? nullptr : it->second;
 }
 
 void Graph::removeNode(Node* n) {
@@ -102,6 +102,7 @@ void Graph::removeNode(Node* n) {
         if (v) std::erase(v->m_consumers, n);
     for (Value* v : n->m_outputs)
         if (v && v->m_producer == n) v->m_producer = nullptr;
+    if (auto it = m_nodeByName.find(n->m_name); it != m_nodeByName.end() && it->second == n) m_nodeByName.erase(it);
     std::erase_if(m_nodes, [n](const std::unique_ptr<Node>& p) { return p.get() == n; });
 }
 

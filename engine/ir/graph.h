@@ -124,6 +124,23 @@ public:
     void removeNode(Node* n);
     void replaceInput(Node* n, int index, Value* v);
 
+    // --- edits used by the optimizer passes (graph_edit.cpp) ---
+    // A new constant value named after nameHint (made unique).
+    Value* addConstant(const std::string& nameHint, HostTensor data);
+    // A new value with a unique name derived from nameHint.
+    Value* addIntermediate(const std::string& nameHint);
+    void setOutput(Node* n, int index, Value* v);
+    // Can every use of `from` be served by `into`? Not when `from` is a graph output that
+    // `into` cannot take over (into is a graph input, constant or another graph output).
+    bool canReplaceAllUses(const Value* from, const Value* into) const;
+    // Makes every consumer of `from` read `into`. When `from` is a graph output, the graph
+    // output keeps its name: `into`'s producer is made to produce `from` instead.
+    Status replaceAllUses(Value* from, Value* into);
+    // Drops values nobody produces or uses (and that are not graph inputs or outputs).
+    int pruneUnusedValues();
+    // A deep copy (constant buffers are shared: passes never modify constant data in place).
+    std::unique_ptr<Graph> clone() const;
+
     void addInput(Value* v);
     void addOutput(Value* v);
     const std::vector<Value*>& inputs() const { return m_inputs; }
@@ -142,6 +159,7 @@ public:
 private:
     ModelInfo m_info;
     std::vector<std::unique_ptr<Node>> m_nodes;
+    std::unordered_map<std::string, Node*> m_nodeByName;
     std::vector<std::unique_ptr<Value>> m_values;
     std::unordered_map<std::string, Value*> m_valueByName;
     std::vector<Value*> m_inputs, m_outputs;
