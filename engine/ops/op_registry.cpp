@@ -50,6 +50,9 @@ const OpRegistry& OpRegistry::builtin() {
         registerGeneratorOps(r);
         registerResizeOps(r);
         registerQuantizeOps(r);
+        registerFusedOps(r);
+        registerPatternOps(r);
+        registerPointwiseOps(r);
         return r;
     }();
     return registry;

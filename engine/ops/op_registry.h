@@ -108,5 +108,9 @@ void registerSoftmaxOps(OpRegistry& r);       // Softmax, LogSoftmax, Hardmax
 void registerGeneratorOps(OpRegistry& r);     // Constant, ConstantOfShape, Range, EyeLike, RandomLike*
 void registerResizeOps(OpRegistry& r);        // Resize, Upsample, DepthToSpace, SpaceToDepth
 void registerQuantizeOps(OpRegistry& r);      // QuantizeLinear, DequantizeLinear
+// Kiln's own layer types (domain "kiln"), produced by the optimizer passes.
+void registerFusedOps(OpRegistry& r);         // FusedConv, FusedConvTranspose, FusedGemm (bias + activation + residual)
+void registerPatternOps(OpRegistry& r);       // LayerNormalization, Gelu, Silu, Attention
+void registerPointwiseOps(OpRegistry& r);     // Pointwise (a fused chain of elementwise ops)
 
 }  // namespace kiln::ops
