@@ -4,6 +4,9 @@
 // listed with a reason in conformance/expected_failures.txt. The test fails when a case outside
 // that list fails, and when a listed case passes (so the list only shrinks).
 //
+// Each folder runs twice: as imported, and after the whole optimizer pipeline (level 3), which
+// must not change any result (whole-model equivalence of every pass on every case it touches).
+//
 // KILN_CONFORMANCE_FILTER=<regex on "folder/case"> runs a subset; KILN_CONFORMANCE_VERBOSE=1
 // prints every case.
 #include <QtTest>
@@ -18,6 +21,7 @@
 
 #include "backends/cpu/cpu_executor.h"
 #include "onnx/importer.h"
+#include "passes/pipeline.h"
 #include "support/test_support.h"
 
 namespace fs = std::filesystem;
@@ -79,9 +83,13 @@ HostTensor adaptStoredType(HostTensor t, DataType declared) {
 }
 
 // Runs one case; returns "" on success or the reason it failed.
-std::string runCase(const fs::path& dir, const Tolerance& tol) {
+std::string runCase(const fs::path& dir, const Tolerance& tol, bool optimized) {
     auto graph = onnx::importModelFile((dir / "model.onnx").string());
     if (!graph) return "import: " + graph.status().toString();
+    if (optimized) {
+        Status st = passes::optimize(**graph, {.level = 3});
+        if (!st.isOk()) return "optimize: " + st.toString();
+    }
     cpu::CpuExecutor exec(**graph);
     if (Status st = exec.prepare(); !st.isOk()) return "prepare: " + st.toString();
     std::vector<fs::path> sets;
@@ -144,13 +152,17 @@ private slots:
 
     void folder_data() {
         QTest::addColumn<QString>("folder");
-        for (const char* f : {"node", "pytorch-converted", "pytorch-operator", "simple"}) QTest::newRow(f) << QString(f);
+        QTest::addColumn<bool>("optimized");
+        for (bool opt : {false, true})
+            for (const char* f : {"node", "pytorch-converted", "pytorch-operator", "simple"})
+                QTest::newRow(qPrintable(QString(f) + (opt ? " optimized" : ""))) << QString(f) << opt;
     }
 
     void folder() {
         QFETCH(QString, folder);
+        QFETCH(bool, optimized);
         const std::string name = folder.toStdString();
-        FolderStats& s = m_stats[name];
+        FolderStats& s = m_stats[name + (optimized ? " optimized" : "")];
         std::vector<fs::path> cases;
         for (auto& e : fs::directory_iterator(fs::path(test::testDataDir()) / name))
             if (e.is_directory()) cases.push_back(e.path());
@@ -161,7 +173,7 @@ private slots:
             if (m_hasFilter && !std::regex_search(id, m_filter)) continue;
             Tolerance tol;
             if (auto it = caseTolerances().find(id); it != caseTolerances().end()) tol = it->second.first;
-            const std::string why = runCase(dir, tol);
+            const std::string why = runCase(dir, tol, optimized);
             const bool expanded = id.find("_expanded") != std::string::npos;
             if (!expanded) ++s.nonExpandedTotal;
             const Expectation* known = findExpectation(m_expectations, id);
@@ -183,9 +195,9 @@ private slots:
             }
         }
         for (const auto& u : unexpected) qWarning("FAIL %s", u.c_str());
-        qInfo("%s: %d passed, %d known failures, %d unexpected failures, %d listed but passing "
+        qInfo("%s%s: %d passed, %d known failures, %d unexpected failures, %d listed but passing "
               "(non-expanded: %d of %d pass)",
-              name.c_str(), s.passed, s.knownFailures, s.failed, s.fixed, s.nonExpandedPassed, s.nonExpandedTotal);
+              name.c_str(), optimized ? " (optimized, level 3)" : "", s.passed, s.knownFailures, s.failed, s.fixed, s.nonExpandedPassed, s.nonExpandedTotal);
         QVERIFY2(unexpected.empty(), qPrintable(QString::number(unexpected.size()) + " unexpected result(s) in " + folder));
     }
 

@@ -182,7 +182,7 @@ private slots:
     }
 
     void truncatedFile() {
-        auto bytes = kiln::onnx::readWholeFile(test::sampleModel("resnet_mini.onnx"));
+        auto bytes = kiln::readWholeFile(test::sampleModel("resnet_mini.onnx"));
         QVERIFY(bytes.hasValue());
         for (size_t cut : {size_t(10), bytes->size() / 2, bytes->size() - 3}) {
             auto g = kiln::onnx::importModelBytes(bytes->data(), cut);
@@ -198,7 +198,7 @@ private slots:
         expectError(kiln::onnx::importModelBytes("", 0).status(), {"empty"});
         expectError(kiln::onnx::importModelFile("/nonexistent/model.onnx").status(), {"does not exist"});
         // flipping bytes inside the weights of a valid model must not crash either
-        auto bytes = kiln::onnx::readWholeFile(test::sampleModel("lenet5.onnx"));
+        auto bytes = kiln::readWholeFile(test::sampleModel("lenet5.onnx"));
         for (size_t pos = 7; pos < bytes->size(); pos += bytes->size() / 97) {
             std::string b = *bytes;
             b[pos] = char(b[pos] ^ 0x5A);

@@ -19,6 +19,10 @@ struct Options {
     bool verbose = false;           // --verbose: per-node timings and the graph dump
     bool listSamples = false;
     std::string exportOnnx;         // --exportOnnx: write the imported graph back as ONNX
+    int optLevel = 3;               // --builderOptimizationLevel / --optLevel (0..3)
+    bool dumpLayerInfo = false;     // --dumpLayerInfo: the layers after optimization, with origins
+    std::string exportPassLog;      // --exportPassLog FILE: the optimizer's PassLog as JSON
+    std::string exportOptimizedOnnx;// --exportOptimizedOnnx FILE: the optimized graph (kiln domain ops)
 };
 
 // "input:1x3x224x224,mask:1x128" -> {"input": [1,3,224,224], "mask": [1,128]}.

@@ -13,8 +13,10 @@
 #include "embedded_models.h"
 #include "exec_options.h"
 #include "ir/stats.h"
+#include "core/file_io.h"
 #include "onnx/exporter.h"
 #include "onnx/importer.h"
+#include "passes/pipeline.h"
 
 using namespace kiln;
 
@@ -109,6 +111,41 @@ void printNodeProfile(const cpu::CpuExecutor& exec) {
                     t.node->name().c_str(), t.node->opType().c_str());
 }
 
+void printLayerInfo(const ir::Graph& g) {
+    std::cout << "[I] Layers after optimization (" << g.numNodes() << "):\n";
+    int i = 0;
+    for (auto& n : g.nodes()) {
+        std::string type = (n->domain().empty() ? "" : n->domain() + ".") + n->opType();
+        std::printf("[I]   [%3d] %-24s %s", i++, type.c_str(), n->name().c_str());
+        if (const ir::Value* out = n->output(0))
+            std::printf("  -> %s%s", dataTypeName(out->dtype()), out->shape().toString().c_str());
+        std::printf("\n");
+        std::string o;
+        for (const std::string& s : n->origins()) o += (o.empty() ? "" : " + ") + s;
+        if (o != n->name()) std::printf("[I]         origins: %s\n", o.c_str());
+    }
+}
+
+// Runs the optimizer on a copy; the original stays for the numeric check.
+Expected<std::unique_ptr<ir::Graph>> optimizeGraph(const ir::Graph& g, const exec::Options& o) {
+    auto optimized = g.clone();
+    passes::PassLog log(/*recordSnapshots=*/!o.exportPassLog.empty());
+    auto t0 = std::chrono::steady_clock::now();
+    KILN_RETURN_IF_ERROR(passes::optimize(*optimized, {.level = o.optLevel}, &log));
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    std::printf("[I] Optimizer (level %d): %d nodes -> %d layers, %d rewrites, %.1f ms\n", o.optLevel, g.numNodes(),
+                optimized->numNodes(), log.totalRewrites(), ms);
+    for (const passes::PassRecord& p : log.passes())
+        if (!p.rewrites.empty() || !p.declines.empty())
+            std::printf("[I]   %-24s %4d -> %4d nodes, %3zu rewrite(s), %3zu declined\n", p.name.c_str(), p.nodesBefore,
+                        p.nodesAfter, p.rewrites.size(), p.declines.size());
+    if (!o.exportPassLog.empty()) {
+        KILN_RETURN_IF_ERROR(writeFileAtomically(o.exportPassLog, log.toJson()));
+        std::cout << "[I] Wrote the pass log to " << o.exportPassLog << "\n";
+    }
+    return optimized;
+}
+
 int run(const exec::Options& o, const std::string& cmd) {
     using Clock = std::chrono::steady_clock;
     auto t0 = Clock::now();
@@ -136,13 +173,32 @@ int run(const exec::Options& o, const std::string& cmd) {
         std::cout << "[I] Wrote " << o.exportOnnx << "\n";
     }
 
+    auto optimized = optimizeGraph(g, o);
+    if (!optimized) return fail(cmd, optimized.status()), 1;
+    const ir::Graph& engineGraph = **optimized;
+    if (o.dumpLayerInfo) printLayerInfo(engineGraph);
+    if (!o.exportOptimizedOnnx.empty()) {
+        if (Status st = onnx::exportModelFile(engineGraph, o.exportOptimizedOnnx); !st.isOk()) return fail(cmd, st), 1;
+        std::cout << "[I] Wrote " << o.exportOptimizedOnnx << "\n";
+    }
+
     auto inputs = makeInputs(g, o);
     if (!inputs) return fail(cmd, inputs.status()), 1;
     for (auto& [name, t] : *inputs)
         std::cout << "[I] Input " << name << ": " << dataTypeName(t.dtype()) << dimsToString(t.dims()) << " (random, seed "
                   << o.seed << ")\n";
-    cpu::CpuExecutor exec(g);
+    cpu::CpuExecutor exec(engineGraph);
     if (Status st = exec.prepare(); !st.isOk()) return fail(cmd, st), 1;
+    if (o.optLevel > 0) {  // the optimized graph must compute what the model computes
+        cpu::CpuExecutor reference(g);
+        auto want = reference.run(*inputs);
+        auto got = exec.run(*inputs);
+        if (!want) return fail(cmd, want.status()), 1;
+        if (!got) return fail(cmd, got.status()), 1;
+        double worst = 0;
+        for (auto& [name, t] : *want) worst = std::max(worst, compareTensors(got->at(name), t).relativeL2);
+        std::printf("[I] Optimized vs original graph on the same inputs: max relative L2 = %.3g\n", worst);
+    }
 
     std::cout << "[I] Backend: CPU reference; " << o.warmUp << " warm-up run(s), " << o.iterations << " timed iteration(s)\n";
     Expected<cpu::TensorMap> outs = Status(StatusCode::Internal, "not run");
@@ -183,6 +239,12 @@ int main(int argc, char** argv) {
     app.add_option("--warmUpRuns", o.warmUp, "Untimed runs before timing")->check(CLI::Range(0, 1000000));
     app.add_option("--seed", o.seed, "Seed of the random inputs");
     app.add_option("--exportOnnx", o.exportOnnx, "Write the imported model back out as ONNX");
+    app.add_option("--builderOptimizationLevel,--optLevel", o.optLevel,
+                   "Optimizer level: 0 none, 1 cleanup and folding, 2 + vertical fusion, 3 everything")
+        ->check(CLI::Range(0, 3));
+    app.add_flag("--dumpLayerInfo", o.dumpLayerInfo, "Print the layers after optimization with their origins");
+    app.add_option("--exportPassLog", o.exportPassLog, "Write the optimizer's PassLog (JSON) to this file");
+    app.add_option("--exportOptimizedOnnx", o.exportOptimizedOnnx, "Write the optimized graph as ONNX (kiln domain)");
     app.add_flag("-v,--verbose", o.verbose, "Print the graph and per-node times");
     CLI11_PARSE(app, argc, argv);
 

@@ -84,7 +84,9 @@ void HostTensor::setDouble(int64_t i, double v) {
 Expected<std::vector<int64_t>> HostTensor::toInt64Vector() const {
     std::vector<int64_t> out(static_cast<size_t>(m_numel));
     switch (m_type) {
-    case DataType::Int64: std::memcpy(out.data(), raw(), byteSize()); return out;
+    case DataType::Int64:
+        if (m_numel > 0) std::memcpy(out.data(), raw(), byteSize());
+        return out;
     case DataType::Int32:
         for (int64_t i = 0; i < m_numel; ++i) out[size_t(i)] = data<int32_t>()[i];
         return out;

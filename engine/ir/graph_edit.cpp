@@ -22,6 +22,20 @@ void Graph::setOutput(Node* n, int index, Value* v) {
     if (v) v->m_producer = n;
 }
 
+void Graph::removeNodes(const std::unordered_set<const Node*>& nodes) {
+    if (nodes.empty()) return;
+    std::unordered_set<Value*> touched;
+    for (const Node* n : nodes) {
+        for (Value* v : n->m_inputs)
+            if (v) touched.insert(v);
+        for (Value* v : n->m_outputs)
+            if (v && v->m_producer == n) v->m_producer = nullptr;
+        if (auto it = m_nodeByName.find(n->m_name); it != m_nodeByName.end() && it->second == n) m_nodeByName.erase(it);
+    }
+    for (Value* v : touched) std::erase_if(v->m_consumers, [&](Node* c) { return nodes.count(c) != 0; });
+    std::erase_if(m_nodes, [&](const std::unique_ptr<Node>& p) { return nodes.count(p.get()) != 0; });
+}
+
 bool Graph::canReplaceAllUses(const Value* from, const Value* into) const {
     if (from == into) return false;
     if (!from->isGraphOutput()) return true;
@@ -57,6 +71,19 @@ Status Graph::replaceAllUses(Value* from, Value* into) {
         for (int i = 0; i < n->numInputs(); ++i)
             if (n->m_inputs[size_t(i)] == from) replaceInput(n, i, into);
     return Status::ok();
+}
+
+void Graph::removeNodes(const std::vector<Node*>& nodes) {
+    std::unordered_map<const Node*, bool> doomed;
+    for (Node* n : nodes) {
+        doomed[n] = true;
+        for (Value* v : n->m_inputs)
+            if (v) std::erase(v->m_consumers, n);
+        for (Value* v : n->m_outputs)
+            if (v && v->m_producer == n) v->m_producer = nullptr;
+        if (auto it = m_nodeByName.find(n->m_name); it != m_nodeByName.end() && it->second == n) m_nodeByName.erase(it);
+    }
+    std::erase_if(m_nodes, [&](const std::unique_ptr<Node>& p) { return doomed.count(p.get()) != 0; });
 }
 
 int Graph::pruneUnusedValues() {

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "core/file_io.h"
 #include "core/host_tensor.h"
 #include "core/status.h"
 
@@ -24,8 +25,5 @@ Expected<std::string> readExternalData(const std::string& baseDir, const std::st
 // The bytes of a TensorProto stored as external data (location/offset/length keys).
 Expected<std::string> readExternalTensorData(const ::onnx::TensorProto& t, const std::string& baseDir);
 
-// Atomic whole-file write: temp file in the same folder, then rename.
-Status writeFileAtomically(const std::string& path, const std::string& bytes);
-Expected<std::string> readWholeFile(const std::string& path);
 
 }  // namespace kiln::onnx
