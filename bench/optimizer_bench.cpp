@@ -2,7 +2,7 @@
 // blocks of Conv -> BatchNormalization -> Add -> Relu -> Dropout) and on the bundled samples.
 // Prints a table and writes JSON (--json FILE). Median of --repeats runs.
 //
-//   build/bin/kiln-bench-optimizer --blocks 2000 --repeats 5 --json bench/results/optimizer.json
+//   bench/run_optimizer_bench.sh   (generates a 12-layer BERT-style model too, then runs this)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -99,12 +99,14 @@ Result measure(const std::string& name, const ir::Graph& g, int repeats) {
 int main(int argc, char** argv) {
     int blocks = 2000, repeats = 5;
     std::string jsonPath;
+    std::vector<std::string> extraModels;
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--blocks") && i + 1 < argc) blocks = std::atoi(argv[++i]);
         else if (!std::strcmp(argv[i], "--repeats") && i + 1 < argc) repeats = std::max(1, std::atoi(argv[++i]));
         else if (!std::strcmp(argv[i], "--json") && i + 1 < argc) jsonPath = argv[++i];
+        else if (!std::strcmp(argv[i], "--model") && i + 1 < argc) extraModels.push_back(argv[++i]);
         else {
-            std::fprintf(stderr, "usage: %s [--blocks N] [--repeats N] [--json FILE]\n", argv[0]);
+            std::fprintf(stderr, "usage: %s [--blocks N] [--repeats N] [--json FILE] [--model FILE.onnx]...\n", argv[0]);
             return 2;
         }
     }
@@ -122,6 +124,15 @@ int main(int argc, char** argv) {
             return 1;
         }
         results.push_back(measure(s, **g, repeats));
+    }
+    for (const std::string& path : extraModels) {
+        auto g = onnx::importModelFile(path);
+        if (!g) {
+            std::fprintf(stderr, "%s\n", g.status().toString().c_str());
+            return 1;
+        }
+        const std::string base = path.substr(path.find_last_of('/') + 1);
+        results.push_back(measure(base.substr(0, base.rfind('.')), **g, repeats));
     }
     std::printf("| model | nodes | layers after level 3 | rewrites | pipeline median (ms) | min (ms) |\n");
     std::printf("|---|---:|---:|---:|---:|---:|\n");

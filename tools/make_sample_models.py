@@ -163,7 +163,7 @@ def encoder_layer(b, x, mask, prefix, hidden, heads, ffn):
     return layer_norm(b, b.op("Add", [h, x]), prefix + ".ln2", hidden)
 
 
-def encoder_mini():
+def encoder_mini(layers=2, name="encoder_mini"):
     b = Builder(seed=2)
     vocab, max_pos, hidden, heads, ffn = 256, 64, 64, 4, 128
     tok = b.init("embeddings.word", (0.1 * b.rng.randn(vocab, hidden)).astype(np.float32))
@@ -180,14 +180,14 @@ def encoder_mini():
     m = b.op("Cast", [m], to=TensorProto.FLOAT)
     m = b.op("Sub", [b.init("mask.one", np.array(1.0, dtype=np.float32)), m])
     mask = b.op("Mul", [m, b.init("mask.neg", np.array(-10000.0, dtype=np.float32))])
-    for i in range(2):
+    for i in range(layers):
         x = encoder_layer(b, x, mask, f"encoder.layer.{i}", hidden, heads, ffn)
     b.nodes[-1].output[0] = "last_hidden_state"
     ids = helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "sequence"])
     am = helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "sequence"])
     out = helper.make_tensor_value_info("last_hidden_state", TensorProto.FLOAT, ["batch", "sequence", hidden])
-    return b.model("encoder_mini", [ids, am], [out], 13,
-                   "A 2-layer, 4-head transformer encoder (hidden 64) in PyTorch-export op patterns; random weights.")
+    return b.model(name, [ids, am], [out], 13,
+                   f"A {layers}-layer, 4-head transformer encoder (hidden 64) in PyTorch-export op patterns; random weights.")
 
 
 def lenet5():
@@ -209,6 +209,13 @@ def lenet5():
 
 
 def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "--bert-style":
+        # BERT-base's structure (12 layers) at a small width, for the optimizer benchmark:
+        #   make_sample_models.py --bert-style 12 OUT.onnx
+        m = encoder_mini(int(sys.argv[2]), "bert_style")
+        onnx.save(m, sys.argv[3])
+        print(f"{sys.argv[3]}: {len(m.graph.node)} nodes")
+        return 0
     os.makedirs(OUT, exist_ok=True)
     for name, fn in [("resnet_mini", resnet_mini), ("encoder_mini", encoder_mini), ("lenet5", lenet5)]:
         m = fn()
