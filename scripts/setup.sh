@@ -14,6 +14,7 @@ PKGS=(
   libgraphviz-dev
   libcli11-dev nlohmann-json3-dev libxxhash-dev libstb-dev
   xvfb xauth
+  fonts-dejavu-core fonts-noto-cjk   # the studio's canvas text; Simplified Chinese UI
 )
 
 missing=()

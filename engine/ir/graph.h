@@ -123,8 +123,6 @@ public:
     int numNodes() const { return static_cast<int>(m_nodes.size()); }
     Node* findNode(const std::string& name) const;
     void removeNode(Node* n);
-    // Removes many nodes in one sweep (linear in the graph size; removeNode is too, per call).
-    void removeNodes(const std::vector<Node*>& nodes);
     void replaceInput(Node* n, int index, Value* v);
 
     // --- edits used by the optimizer passes (graph_edit.cpp) ---
@@ -135,6 +133,7 @@ public:
     void setOutput(Node* n, int index, Value* v);
     // Removes many nodes at once in O(nodes + their edges) (removeNode is O(nodes) per call).
     void removeNodes(const std::unordered_set<const Node*>& nodes);
+    void removeNodes(const std::vector<Node*>& nodes);
     // Can every use of `from` be served by `into`? Not when `from` is a graph output that
     // `into` cannot take over (into is a graph input, constant or another graph output).
     bool canReplaceAllUses(const Value* from, const Value* into) const;

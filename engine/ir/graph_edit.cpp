@@ -74,16 +74,7 @@ Status Graph::replaceAllUses(Value* from, Value* into) {
 }
 
 void Graph::removeNodes(const std::vector<Node*>& nodes) {
-    std::unordered_map<const Node*, bool> doomed;
-    for (Node* n : nodes) {
-        doomed[n] = true;
-        for (Value* v : n->m_inputs)
-            if (v) std::erase(v->m_consumers, n);
-        for (Value* v : n->m_outputs)
-            if (v && v->m_producer == n) v->m_producer = nullptr;
-        if (auto it = m_nodeByName.find(n->m_name); it != m_nodeByName.end() && it->second == n) m_nodeByName.erase(it);
-    }
-    std::erase_if(m_nodes, [&](const std::unique_ptr<Node>& p) { return doomed.count(p.get()) != 0; });
+    removeNodes(std::unordered_set<const Node*>(nodes.begin(), nodes.end()));
 }
 
 int Graph::pruneUnusedValues() {

@@ -11,6 +11,7 @@
 
 #include "ops/common.h"
 #include "ops/conv_internal.h"
+#include "ops/fused_epilogue.h"
 
 namespace kiln::ops {
 
@@ -163,8 +164,19 @@ void gemmBlock(const A* wg, const A* col, int64_t mg, int64_t depth, int64_t cou
     }
 }
 
+// Stores one row of output positions: y = ep(acc + bias), elements first .. first + count of y.
+template <typename T, typename A>
+void storeRow(const A* acc, A bias, const Epilogue& ep, int64_t first, int64_t count, T* y) {
+    if (ep.isIdentity()) {
+        for (int64_t p = 0; p < count; ++p) y[p] = T(acc[p] + bias);
+    } else {
+        for (int64_t p = 0; p < count; ++p) y[p] = ep.apply<T>(acc[p] + bias, first + p);
+    }
+}
+
 template <typename T>
-void convTyped(const HostTensor& x, const HostTensor& w, const HostTensor* b, const ConvShape& s, HostTensor& y) {
+void convTyped(const HostTensor& x, const HostTensor& w, const HostTensor* b, const ConvShape& s, HostTensor& y,
+               const Epilogue& ep = {}) {
     using A = AccType<T>;
     const SpatialGeometry& g = s.g;
     const int64_t K = product(g.kernel), inP = product(g.inDims), outP = product(g.outDims);
@@ -187,27 +199,15 @@ void convTyped(const HostTensor& x, const HostTensor& w, const HostTensor* b, co
                 gemmBlock(wa.data() + grp * mg * depth, col.data(), mg, depth, count, acc.data());
                 for (int64_t m = 0; m < mg; ++m) {
                     const int64_t oc = grp * mg + m;
-                    T* yRow = py + (n * s.M + oc) * outP + p0;
-                    for (int64_t p = 0; p < count; ++p) yRow[p] = T(acc[size_t(m * kColBlock + p)] + bias[size_t(oc)]);
+                    const int64_t first = (n * s.M + oc) * outP + p0;
+                    storeRow(&acc[size_t(m * kColBlock)], bias[size_t(oc)], ep, first, count, py + first);
                 }
             }
         }
     }
 }
 
-Status convKernel(KernelContext& ctx) {
-    const HostTensor& x = ctx.input(0);
-    const HostTensor& w = ctx.input(1);
-    const HostTensor* b = ctx.inputOrNull(2);
-    KILN_ASSIGN_OR_RETURN(ConvShape s, convShape(ctx, x, w, b));
-    std::vector<int64_t> dims = {s.N, s.M};
-    dims.insert(dims.end(), s.g.outDims.begin(), s.g.outDims.end());
-    KILN_ASSIGN_OR_RETURN(HostTensor * y, ctx.allocateOutput(0, x.dtype(), dims));
-    return dispatchType(FloatTypes{}, x.dtype(), [&]<typename T>() -> Status {
-        convTyped<T>(x, w, b, s, *y);
-        return Status::ok();
-    });
-}
+Status convKernel(KernelContext& ctx) { return convWithEpilogue(ctx, Epilogue{}); }
 
 // out[i] = t[i] - zp, zp = zeroPoint[i / rowSize] per first-axis index or the one scalar (or 0).
 template <typename T>
@@ -296,6 +296,21 @@ Status qlinearConvKernel(KernelContext& ctx) {
 }
 
 }  // namespace
+
+Status convWithEpilogue(KernelContext& ctx, const Epilogue& ep) {
+    const HostTensor& x = ctx.input(0);
+    const HostTensor& w = ctx.input(1);
+    const HostTensor* b = ctx.inputOrNull(2);
+    KILN_ASSIGN_OR_RETURN(ConvShape s, convShape(ctx, x, w, b));
+    std::vector<int64_t> dims = {s.N, s.M};
+    dims.insert(dims.end(), s.g.outDims.begin(), s.g.outDims.end());
+    if (std::string why = residualMismatch(ep, x.dtype(), dims); !why.empty()) return ctx.error(why);
+    KILN_ASSIGN_OR_RETURN(HostTensor * y, ctx.allocateOutput(0, x.dtype(), dims));
+    return dispatchType(FloatTypes{}, x.dtype(), [&]<typename T>() -> Status {
+        convTyped<T>(x, w, b, s, *y, ep);
+        return Status::ok();
+    });
+}
 
 void registerConvOps(OpRegistry& r) {
     r.add("Conv", convKernel, 2);

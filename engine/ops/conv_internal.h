@@ -46,6 +46,13 @@ Status computeForwardOutput(const KernelContext& ctx, SpatialGeometry& g, AutoPa
 // Checks the common [N, C, D1, ..., Dn] input layout (n >= 1) of conv and pooling inputs.
 Status checkSpatialInput(const KernelContext& ctx, const HostTensor& x, const char* what);
 
+// Conv / ConvTranspose of ctx's inputs X, W, B? (0..2) into output 0, every output element
+// passed through ep (see fused_epilogue.h): the kernels of Conv and ConvTranspose (identity
+// epilogue) and of kiln.FusedConv / kiln.FusedConvTranspose (fused.cpp).
+struct Epilogue;
+Status convWithEpilogue(KernelContext& ctx, const Epilogue& ep);           // conv.cpp
+Status convTransposeWithEpilogue(KernelContext& ctx, const Epilogue& ep);  // conv_transpose.cpp
+
 // Kernels defined in their own files and registered by registerConvOps / registerPoolOps.
 Status convTransposeKernel(KernelContext& ctx);   // conv_transpose.cpp
 Status globalAveragePoolKernel(KernelContext& ctx);  // pool_global.cpp

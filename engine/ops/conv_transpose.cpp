@@ -8,6 +8,7 @@
 
 #include "ops/common.h"
 #include "ops/conv_internal.h"
+#include "ops/fused_epilogue.h"
 
 namespace kiln::ops {
 namespace {
@@ -128,7 +129,7 @@ void scatterPlane(const T* xPlane, A wv, const int64_t* kk, const SpatialGeometr
 
 template <typename T>
 void convTransposeTyped(const HostTensor& x, const HostTensor& w, const HostTensor* b, const ConvTransposeShape& s,
-                        HostTensor& y) {
+                        HostTensor& y, const Epilogue& ep) {
     using A = AccType<T>;
     const SpatialGeometry& g = s.g;
     const int n = g.rank();
@@ -156,23 +157,31 @@ void convTransposeTyped(const HostTensor& x, const HostTensor& w, const HostTens
                                  yPlane);
             }
         }
-        T* py = y.data<T>() + nb * s.M * outP;
-        for (int64_t i = 0; i < s.M * outP; ++i) py[i] = T(acc[size_t(i)]);
+        const int64_t first = nb * s.M * outP;
+        T* py = y.data<T>() + first;
+        if (ep.isIdentity()) {
+            for (int64_t i = 0; i < s.M * outP; ++i) py[i] = T(acc[size_t(i)]);
+        } else {
+            for (int64_t i = 0; i < s.M * outP; ++i) py[i] = ep.apply<T>(acc[size_t(i)], first + i);
+        }
     }
 }
 
 }  // namespace
 
-Status convTransposeKernel(KernelContext& ctx) {
+Status convTransposeKernel(KernelContext& ctx) { return convTransposeWithEpilogue(ctx, Epilogue{}); }
+
+Status convTransposeWithEpilogue(KernelContext& ctx, const Epilogue& ep) {
     const HostTensor& x = ctx.input(0);
     const HostTensor& w = ctx.input(1);
     const HostTensor* b = ctx.inputOrNull(2);
     KILN_ASSIGN_OR_RETURN(ConvTransposeShape s, convTransposeShape(ctx, x, w, b));
     std::vector<int64_t> dims = {s.N, s.M};
     dims.insert(dims.end(), s.g.outDims.begin(), s.g.outDims.end());
+    if (std::string why = residualMismatch(ep, x.dtype(), dims); !why.empty()) return ctx.error(why);
     KILN_ASSIGN_OR_RETURN(HostTensor * y, ctx.allocateOutput(0, x.dtype(), dims));
     return dispatchType(FloatTypes{}, x.dtype(), [&]<typename T>() -> Status {
-        convTransposeTyped<T>(x, w, b, s, *y);
+        convTransposeTyped<T>(x, w, b, s, *y, ep);
         return Status::ok();
     });
 }

@@ -30,6 +30,33 @@ Expected<MatMulPlan> planMatMul(const KernelContext& ctx, std::vector<int64_t> d
     return p;
 }
 
+Expected<GemmDims> gemmDims(const KernelContext& ctx, const HostTensor& a, const HostTensor& b) {
+    if (a.rank() != 2 || b.rank() != 2)
+        return ctx.error("A and B must be 2-D, got " + dimsToString(a.dims()) + " and " + dimsToString(b.dims()));
+    GemmDims d;
+    d.transA = ctx.attrInt("transA", 0) != 0;
+    d.transB = ctx.attrInt("transB", 0) != 0;
+    d.m = d.transA ? a.dim(1) : a.dim(0);
+    d.k = d.transA ? a.dim(0) : a.dim(1);
+    const int64_t kb = d.transB ? b.dim(1) : b.dim(0);
+    d.n = d.transB ? b.dim(0) : b.dim(1);
+    if (d.k != kb)
+        return ctx.error("inner dimensions differ: A' is [" + std::to_string(d.m) + ", " + std::to_string(d.k) +
+                         "] and B' is [" + std::to_string(kb) + ", " + std::to_string(d.n) + "]");
+    return d;
+}
+
+Status checkGemmBias(const KernelContext& ctx, const HostTensor& c, int64_t rows, int64_t n) {
+    const std::vector<int64_t> outDims{rows, n};
+    bool ok = c.rank() <= 2;
+    for (int i = 0; ok && i < c.rank(); ++i) {
+        const int64_t d = c.dim(i), want = outDims[size_t(2 - c.rank() + i)];
+        ok = d == 1 || d == want;
+    }
+    if (!ok) return ctx.error("C of shape " + dimsToString(c.dims()) + " cannot be broadcast to " + dimsToString(outDims));
+    return Status::ok();
+}
+
 namespace {
 
 // MatMul: numpy matmul semantics.
@@ -49,21 +76,12 @@ Status matMulKernel(KernelContext& ctx) {
 // Gemm: Y[M, N] = alpha * A'[M, K] x B'[K, N] + beta * C, where A' = transA ? A^T : A,
 // B' = transB ? B^T : B and C (optional from opset 11) broadcasts unidirectionally to [M, N].
 template <typename T>
-void gemmCompute(const HostTensor& a, bool transA, const HostTensor& b, bool transB, const HostTensor* c,
-                 float alpha, float beta, int64_t m, int64_t k, int64_t n, HostTensor& y) {
+void gemmCompute(const HostTensor& a, const HostTensor& b, const GemmDims& d, const HostTensor* c, float alpha,
+                 float beta, HostTensor& y) {
     using Acc = MatAcc<T>;
-    // A [M, K] is read in place (strides); B must be [K, N] contiguous, so B^T is materialized.
-    const int64_t sam = transA ? 1 : k, sak = transA ? m : 1;
-    std::vector<T> bt;
-    const T* pb = b.data<T>();
-    if (transB) {
-        bt.resize(size_t(k * n));
-        for (int64_t j = 0; j < n; ++j)
-            for (int64_t p = 0; p < k; ++p) bt[size_t(p * n + j)] = pb[j * k + p];
-        pb = bt.data();
-    }
+    const int64_t m = d.m, n = d.n;
     std::vector<Acc> acc(size_t(m * n));
-    matmulRows(a.data<T>(), sam, sak, pb, m, k, n, acc.data());
+    gemmProduct(a.data<T>(), b.data<T>(), d, acc.data());
 
     T* py = y.data<T>();
     const std::vector<int64_t> outDims{m, n};
@@ -91,30 +109,14 @@ Status gemmKernel(KernelContext& ctx) {
     const HostTensor& b = ctx.input(1);
     const HostTensor* c = ctx.inputOrNull(2);
     if (ctx.opset() < 11 && !c) return ctx.error("input C is required before opset 11");
-    if (a.rank() != 2 || b.rank() != 2)
-        return ctx.error("A and B must be 2-D, got " + dimsToString(a.dims()) + " and " + dimsToString(b.dims()));
+    KILN_ASSIGN_OR_RETURN(GemmDims d, gemmDims(ctx, a, b));
     if (a.dtype() != b.dtype() || (c && c->dtype() != a.dtype()))
         return ctx.error("A, B and C must have the same type");
-    const bool transA = ctx.attrInt("transA", 0) != 0, transB = ctx.attrInt("transB", 0) != 0;
-    const int64_t m = transA ? a.dim(1) : a.dim(0), k = transA ? a.dim(0) : a.dim(1);
-    const int64_t kb = transB ? b.dim(1) : b.dim(0), n = transB ? b.dim(0) : b.dim(1);
-    if (k != kb)
-        return ctx.error("inner dimensions differ: A' is [" + std::to_string(m) + ", " + std::to_string(k) +
-                         "] and B' is [" + std::to_string(kb) + ", " + std::to_string(n) + "]");
-    if (c) {
-        // Unidirectional broadcast: C's dims right-aligned against [M, N], each 1 or equal.
-        const std::vector<int64_t> outDims{m, n};
-        bool ok = c->rank() <= 2;
-        for (int i = 0; ok && i < c->rank(); ++i) {
-            const int64_t d = c->dim(i), want = outDims[size_t(2 - c->rank() + i)];
-            ok = d == 1 || d == want;
-        }
-        if (!ok) return ctx.error("C of shape " + dimsToString(c->dims()) + " cannot be broadcast to " + dimsToString(outDims));
-    }
+    if (c) KILN_RETURN_IF_ERROR(checkGemmBias(ctx, *c, d.m, d.n));
     const float alpha = ctx.attrFloat("alpha", 1.0f), beta = ctx.attrFloat("beta", 1.0f);
-    KILN_ASSIGN_OR_RETURN(HostTensor * y, ctx.allocateOutput(0, a.dtype(), {m, n}));
+    KILN_ASSIGN_OR_RETURN(HostTensor * y, ctx.allocateOutput(0, a.dtype(), {d.m, d.n}));
     return dispatchType(NumericTypes{}, a.dtype(), [&]<typename T>() -> Status {
-        gemmCompute<T>(a, transA, b, transB, c, alpha, beta, m, k, n, *y);
+        gemmCompute<T>(a, b, d, c, alpha, beta, *y);
         return Status::ok();
     });
 }

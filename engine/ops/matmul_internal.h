@@ -58,6 +58,32 @@ void batchedMatMul(const MatMulPlan& p, const T* a, const T* b, R* out) {
     }
 }
 
+// Gemm's A' [M, K] x B' [K, N] with A' = transA ? A^T : A and B' = transB ? B^T : B.
+struct GemmDims {
+    int64_t m = 0, k = 0, n = 0;
+    bool transA = false, transB = false;
+};
+// From 2-D A, B and the transA / transB attributes; checks ranks and the inner dimension.
+Expected<GemmDims> gemmDims(const KernelContext& ctx, const HostTensor& a, const HostTensor& b);
+// Checks that C (Gemm's C, kiln.FusedGemm's bias) broadcasts unidirectionally to [rows, n]:
+// rank <= 2, dims right-aligned, each 1 or equal.
+Status checkGemmBias(const KernelContext& ctx, const HostTensor& c, int64_t rows, int64_t n);
+
+// acc[M, N] = A' x B' (see GemmDims), summed in Acc. A is read in place through strides; B must
+// be [K, N] contiguous for matmulRows, so B^T is materialized.
+template <typename T, typename Acc>
+void gemmProduct(const T* a, const T* b, const GemmDims& d, Acc* acc) {
+    const int64_t sam = d.transA ? 1 : d.k, sak = d.transA ? d.m : 1;
+    std::vector<T> bt;
+    if (d.transB) {
+        bt.resize(size_t(d.k * d.n));
+        for (int64_t j = 0; j < d.n; ++j)
+            for (int64_t p = 0; p < d.k; ++p) bt[size_t(p * d.n + j)] = b[j * d.k + p];
+        b = bt.data();
+    }
+    matmulRows(a, sam, sak, b, d.m, d.k, d.n, acc);
+}
+
 // x - zero_point as int32 for an int8/uint8 x; the zero point broadcasts unidirectionally to x
 // (perRow: a 1-D zero point is one per row, [M] read as [M, 1]).
 Expected<HostTensor> subtractZeroPoint(const KernelContext& ctx, const HostTensor& x, const HostTensor* zp, bool perRow);

@@ -1,0 +1,198 @@
+#include "main_window.h"
+
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+#include "find_bar.h"
+#include "graph/graph_scene.h"
+#include "graph/graph_view.h"
+#include "inspector/inspector_widget.h"
+#include "log/log_panel.h"
+#include "outline/outline_model.h"
+
+namespace kiln::studio {
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), m_scene(new views::GraphScene(this)), m_view(new views::GraphView),
+      m_inspector(new views::InspectorWidget), m_log(new views::LogPanel), m_outline(new views::OutlineModel(this)),
+      m_findBar(new FindBar(m_scene, m_view)) {
+    setObjectName(QStringLiteral("MainWindow"));
+    m_view->setScene(m_scene);
+    auto* centre = new QWidget;
+    auto* layout = new QVBoxLayout(centre);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_findBar);
+    layout->addWidget(m_view, 1);
+    setCentralWidget(centre);
+    setAcceptDrops(true);
+    createDocks();
+    createMenus();
+    createToolBar();
+    connect(m_scene, &views::GraphScene::layoutFinished, this, &MainWindow::onLayoutFinished);
+    connect(m_scene, &views::GraphScene::layoutFailed, this,
+            [this](const QString& message) { m_log->error(tr("Layout failed: %1").arg(message)); });
+    connect(m_scene, &views::GraphScene::nodeSelected, this, &MainWindow::onNodeSelected);
+    readSettings();
+    updateTitle();
+    statusBar()->showMessage(tr("Ready"));
+}
+
+MainWindow::~MainWindow() {
+    // The scene's items point into the document's graph: drop them first.
+    m_scene->setGraph(nullptr);
+}
+
+void MainWindow::createDocks() {
+    m_outlineView = new QTreeView;
+    m_outlineView->setModel(m_outline);
+    m_outlineView->setUniformRowHeights(true);
+    m_outlineView->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    connect(m_outlineView, &QTreeView::clicked, this, &MainWindow::onOutlineClicked);
+    auto addDock = [this](QWidget* widget, const QString& title, const QString& name, Qt::DockWidgetArea area) {
+        auto* dock = new QDockWidget(title, this);
+        dock->setObjectName(name);  // saveState() needs it
+        dock->setWidget(widget);
+        addDockWidget(area, dock);
+        return dock;
+    };
+    addDock(m_outlineView, tr("Outline"), QStringLiteral("OutlineDock"), Qt::LeftDockWidgetArea);
+    addDock(m_inspector, tr("Inspector"), QStringLiteral("InspectorDock"), Qt::RightDockWidgetArea);
+    QDockWidget* log = addDock(m_log, tr("Log"), QStringLiteral("LogDock"), Qt::BottomDockWidgetArea);
+    resizeDocks({log}, {110}, Qt::Vertical);
+}
+
+bool MainWindow::openSample(const QString& name) { return openFile(samplePath(name)); }
+
+bool MainWindow::openFile(const QString& path) {
+    m_openTimer.start();
+    m_log->info(tr("Opening %1 ...").arg(path));
+    auto doc = ModelDocument::open(path);
+    if (!doc) {
+        showError(tr("Cannot open model"), tr("Kiln could not import %1:\n\n%2")
+                                               .arg(QFileInfo(path).fileName(), QString::fromStdString(doc.status().toString())));
+        return false;
+    }
+    if (!(*doc)->isSample()) addRecentFile(QFileInfo(path).absoluteFilePath());
+    showDocument(std::move(doc).value());
+    return true;
+}
+
+void MainWindow::showDocument(std::unique_ptr<ModelDocument> doc) {
+    // Views switch to the new graph before the old one is freed.
+    const ir::Graph* graph = doc ? &doc->graph() : nullptr;
+    m_scene->setGraph(graph);
+    m_findBar->reset();
+    m_outline->setGraph(graph);
+    m_outlineView->expandToDepth(0);
+    m_doc = std::move(doc);
+    if (m_doc) {
+        m_inspector->showModel(graph, m_doc->displayName());
+        m_log->info(tr("Imported %1: %2 nodes in %3 ms; laying out ...")
+                        .arg(m_doc->displayName()).arg(graph->numNodes()).arg(m_doc->importMilliseconds(), 0, 'f', 1));
+        statusBar()->showMessage(tr("Laying out %1 ...").arg(m_doc->displayName()));
+    } else {
+        m_inspector->clear();
+    }
+    for (QAction* a : m_documentActions) a->setEnabled(m_doc != nullptr);
+    updateTitle();
+}
+
+void MainWindow::closeDocument() {
+    if (!m_doc) return;
+    m_log->info(tr("Closed %1").arg(m_doc->displayName()));
+    showDocument(nullptr);
+    statusBar()->showMessage(tr("No model open"));
+}
+
+void MainWindow::onLayoutFinished(double layoutMs) {
+    m_view->showDefaultView();
+    const double total = double(m_openTimer.nsecsElapsed()) / 1e6;
+    const QString name = m_doc ? m_doc->displayName() : QString();
+    m_log->info(tr("Showing %1: layout %2 ms, %3 ms from open to graph on screen")
+                    .arg(name).arg(layoutMs, 0, 'f', 1).arg(total, 0, 'f', 1));
+    statusBar()->showMessage(tr("%1 — %2 nodes").arg(name).arg(m_scene->nodeItems().size()));
+    emit documentShown(total);
+}
+
+void MainWindow::onNodeSelected(const ir::Node* node) {
+    if (!node) {
+        m_inspector->showModel(m_doc ? &m_doc->graph() : nullptr, m_doc ? m_doc->displayName() : QString());
+        return;
+    }
+    m_inspector->showNode(node);
+    const QModelIndex index = m_outline->indexOfNode(node);
+    if (index.isValid()) {
+        const QSignalBlocker blocker(m_outlineView);
+        m_outlineView->setCurrentIndex(index);
+        m_outlineView->scrollTo(index);
+    }
+}
+
+void MainWindow::onOutlineClicked(const QModelIndex& index) {
+    const QVariant v = index.siblingAtColumn(0).data(views::OutlineModel::NodeRole);
+    if (!v.isValid()) return;
+    auto* node = reinterpret_cast<const ir::Node*>(v.value<quintptr>());
+    if (views::NodeItem* item = m_scene->itemForNode(node)) {
+        m_scene->selectOnly(item);
+        m_view->centerOnItem(item);
+    }
+}
+
+void MainWindow::showError(const QString& title, const QString& message) {
+    m_log->error(QString(message).replace(QLatin1String("\n\n"), QLatin1String(" ")));
+    statusBar()->showMessage(title);
+    // Window-modal and non-blocking: the studio (and a test driving it) keeps running.
+    auto* box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("ErrorMessageBox"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+void MainWindow::updateTitle() {
+    setWindowTitle(m_doc ? tr("%1 — Kiln").arg(m_doc->displayName()) : tr("Kiln"));
+}
+
+void MainWindow::readSettings() {
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    m_view->setLegendVisible(settings.value(QStringLiteral("view/legend"), true).toBool());
+    updateRecentMenu();
+}
+
+void MainWindow::writeSettings() const {
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    writeSettings();
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (event->mimeData()->hasUrls() && event->mimeData()->urls().first().isLocalFile()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (urls.isEmpty() || !urls.first().isLocalFile()) return;
+    event->acceptProposedAction();
+    openFile(urls.first().toLocalFile());
+}
+
+QStringList MainWindow::recentFiles() const {
+    return QSettings().value(QStringLiteral("recentFiles")).toStringList();
+}
+
+}  // namespace kiln::studio

@@ -1,0 +1,43 @@
+// The epilogue of Kiln's fused layers (kiln.FusedConv, kiln.FusedConvTranspose, kiln.FusedGemm):
+// what happens to each output element after the bias, in one loop with the store.
+//   y[i] = act(acc[i] + bias + residual[i])
+// The ONNX Conv / ConvTranspose / Gemm / MatMul kernels run the same code with the identity
+// epilogue (no residual, no activation), which stores acc + bias as before.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/host_tensor.h"
+#include "ops/activation_fn.h"
+
+namespace kiln::ops {
+
+struct Epilogue {
+    const HostTensor* residual = nullptr;  // output-shaped, of the output's type; added after the bias
+    Activation activation;                 // applied last (computed in float)
+
+    bool isIdentity() const { return !residual && activation.kind == ActivationKind::None; }
+
+    // acc (accumulator type A, bias already added) of output element i -> the stored T.
+    template <typename T, typename A>
+    T apply(A v, int64_t i) const {
+        if (residual) v += static_cast<A>(residual->data<T>()[i]);
+        if (activation.kind != ActivationKind::None) v = static_cast<A>(applyActivation(activation, float(v)));
+        return static_cast<T>(v);
+    }
+};
+
+// The residual must have exactly the output's dims and type (fuse-residual only absorbs an Add
+// of two same-shaped tensors). Empty when it does.
+inline std::string residualMismatch(const Epilogue& ep, DataType type, const std::vector<int64_t>& outDims) {
+    if (!ep.residual) return {};
+    if (ep.residual->dtype() != type) return "the residual's type differs from the output's";
+    if (ep.residual->dims() != outDims)
+        return "the residual has shape " + dimsToString(ep.residual->dims()) + " but the output has " +
+               dimsToString(outDims);
+    return {};
+}
+
+}  // namespace kiln::ops

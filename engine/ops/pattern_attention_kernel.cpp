@@ -1,0 +1,104 @@
+// kiln.Attention: multi-head scaled dot-product attention on [B, S, hidden] tensors, the layer
+// recognize-attention makes from the exported MatMul / Softmax / Reshape / Transpose chain.
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "ops/common.h"
+
+namespace kiln::ops {
+
+namespace {
+
+// The sizes of one attention call and the mask's strides over the scores [B, H, Sq, Sk].
+struct AttentionGeometry {
+    int64_t b = 0, heads = 0, sq = 0, sk = 0, d = 0, dv = 0;
+    std::vector<int64_t> maskStrides = std::vector<int64_t>(4, 0);  // 0 along broadcast dims
+};
+
+// Product of dims[2:]: the pass may not know Q's rank (a Reshape shape inference could not
+// follow), so trailing dims are read as one hidden axis, as the per-head Reshape read them.
+int64_t hiddenSize(const HostTensor& t) {
+    int64_t h = 1;
+    for (int i = 2; i < t.rank(); ++i) h *= t.dim(i);
+    return h;
+}
+
+Expected<AttentionGeometry> geometry(const KernelContext& ctx, const HostTensor& q, const HostTensor& k,
+                                     const HostTensor& v, const HostTensor* mask) {
+    if (q.rank() < 2 || k.rank() < 2 || v.rank() < 2)
+        return ctx.error("Q, K and V must be [B, S, hidden], got " + dimsToString(q.dims()) + ", " +
+                         dimsToString(k.dims()) + ", " + dimsToString(v.dims()));
+    if (k.dtype() != q.dtype() || v.dtype() != q.dtype() || (mask && mask->dtype() != q.dtype()))
+        return ctx.error("Q, K, V and the mask must have one element type");
+    AttentionGeometry g;
+    g.b = q.dim(0), g.sq = q.dim(1), g.sk = k.dim(1), g.heads = ctx.attrInt("num_heads", 0);
+    const int64_t qh = hiddenSize(q), vh = hiddenSize(v);
+    if (g.heads <= 0 || qh % g.heads != 0 || vh % g.heads != 0 || hiddenSize(k) != qh)
+        return ctx.error("num_heads " + std::to_string(g.heads) + " must divide the hidden sizes of Q, K (equal) and V");
+    if (k.dim(0) != g.b || v.dim(0) != g.b || v.dim(1) != g.sk)
+        return ctx.error("K and V must be [B, Sk, hidden] for Q's batch B, got " + dimsToString(k.dims()) + " and " +
+                         dimsToString(v.dims()));
+    g.d = qh / g.heads, g.dv = vh / g.heads;
+    if (mask) {
+        const std::vector<int64_t> scoreDims{g.b, g.heads, g.sq, g.sk};
+        KILN_ASSIGN_OR_RETURN(std::vector<int64_t> bd, broadcastDims(ctx, {mask->dims(), scoreDims}));
+        if (bd != scoreDims)
+            return ctx.error("the mask " + dimsToString(mask->dims()) + " does not broadcast to the scores " +
+                             dimsToString(scoreDims));
+        g.maskStrides = broadcastStrides(mask->dims(), scoreDims);
+    }
+    return g;
+}
+
+// Per batch bi, head h and query row i: p = softmax(q_i . k_j * scale + mask) over j; y_i = p . V.
+template <typename T>
+void attentionRows(const AttentionGeometry& g, float scale, const T* q, const T* k, const T* v, const T* mask, T* y) {
+    using A = AccType<T>;
+    const std::vector<int64_t>& ms = g.maskStrides;
+    std::vector<A> p(static_cast<size_t>(g.sk)), acc(static_cast<size_t>(g.dv));
+    for (int64_t bi = 0; bi < g.b; ++bi)
+        for (int64_t h = 0; h < g.heads; ++h)
+            for (int64_t i = 0; i < g.sq; ++i) {
+                const T* qi = q + (bi * g.sq + i) * g.heads * g.d + h * g.d;
+                A m = -INFINITY;
+                for (int64_t j = 0; j < g.sk; ++j) {
+                    const T* kj = k + (bi * g.sk + j) * g.heads * g.d + h * g.d;
+                    A dot(0);
+                    for (int64_t e = 0; e < g.d; ++e) dot += static_cast<A>(qi[e]) * static_cast<A>(kj[e]);
+                    p[size_t(j)] = dot * A(scale);
+                    if (mask) p[size_t(j)] += static_cast<A>(mask[bi * ms[0] + h * ms[1] + i * ms[2] + j * ms[3]]);
+                    m = std::max(m, p[size_t(j)]);
+                }
+                A sum(0);  // the row maximum is subtracted for stability
+                for (A& pj : p) sum += (pj = std::exp(pj - m));
+                std::fill(acc.begin(), acc.end(), A(0));
+                for (int64_t j = 0; j < g.sk; ++j) {
+                    const T* vj = v + (bi * g.sk + j) * g.heads * g.dv + h * g.dv;
+                    for (int64_t e = 0; e < g.dv; ++e) acc[size_t(e)] += p[size_t(j)] * static_cast<A>(vj[e]);
+                }
+                T* yi = y + (bi * g.sq + i) * g.heads * g.dv + h * g.dv;
+                for (int64_t e = 0; e < g.dv; ++e) yi[e] = static_cast<T>(acc[size_t(e)] / sum);
+            }
+}
+
+}  // namespace
+
+// Q [B, Sq, H*D], K [B, Sk, H*D], V [B, Sk, H*Dv], mask (optional) broadcastable to [B, H, Sq, Sk];
+// attributes num_heads = H, scale. Per batch b and head h (the head's columns h*D .. h*D+D-1):
+//   P = softmax(Q_bh K_bh^T * scale + mask_bh) over the last axis;  Y_bh = P V_bh
+// Y [B, Sq, H*Dv]. Summed in the accumulator type (float for float32 and the 16-bit floats).
+Status attentionKernel(KernelContext& ctx) {
+    const HostTensor& q = ctx.input(0);
+    const HostTensor* mask = ctx.inputOrNull(3);
+    KILN_ASSIGN_OR_RETURN(AttentionGeometry g, geometry(ctx, q, ctx.input(1), ctx.input(2), mask));
+    const float scale = ctx.attrFloat("scale", 1.f);
+    KILN_ASSIGN_OR_RETURN(HostTensor * y, ctx.allocateOutput(0, q.dtype(), {g.b, g.sq, g.heads * g.dv}));
+    return dispatchType(FloatTypes{}, q.dtype(), [&]<typename T>() -> Status {
+        attentionRows<T>(g, scale, q.data<T>(), ctx.input(1).data<T>(), ctx.input(2).data<T>(),
+                         mask ? mask->data<T>() : nullptr, y->data<T>());
+        return Status::ok();
+    });
+}
+
+}  // namespace kiln::ops

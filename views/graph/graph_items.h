@@ -1,0 +1,107 @@
+// Typed items of the graph canvas (diagramscene style): operators, graph inputs/outputs, edges.
+#pragma once
+
+#include <QGraphicsItem>
+#include <QList>
+#include <QPainterPath>
+#include <QStringList>
+
+#include "graph/node_category.h"
+#include "ir/graph.h"
+
+namespace kiln::views {
+
+class EdgeItem;
+
+// Below this zoom level the canvas draws boxes and lines only (level of detail).
+inline constexpr double kTextLevelOfDetail = 0.4;
+
+// Common base of the boxes the layout places.
+class BoxItem : public QGraphicsItem {
+public:
+    explicit BoxItem(int layoutIndex) : m_layoutIndex(layoutIndex) {}
+    int layoutIndex() const { return m_layoutIndex; }
+    QSizeF size() const { return m_size; }
+    QRectF boundingRect() const override;
+    void addEdge(EdgeItem* edge) { m_edges << edge; }
+    const QList<EdgeItem*>& edges() const { return m_edges; }
+
+protected:
+    QVariant itemChange(GraphicsItemChange change, const QVariant& value) override;
+    QSizeF m_size;
+
+private:
+    int m_layoutIndex;
+    QList<EdgeItem*> m_edges;
+};
+
+// One IR node: op type, name and its weights ("W ⟨64×3×7×7⟩") in a box coloured by category.
+class NodeItem : public BoxItem {
+public:
+    enum { Type = UserType + 1 };
+    NodeItem(const ir::Node* node, int layoutIndex);
+    int type() const override { return Type; }
+    void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
+
+    const ir::Node* node() const { return m_node; }
+    NodeCategory category() const { return m_category; }
+    const QStringList& weightLines() const { return m_weights; }
+    void setFindHit(bool hit);
+
+private:
+    const ir::Node* m_node;
+    NodeCategory m_category;
+    QString m_title, m_name;
+    QStringList m_weights;
+    bool m_findHit = false;
+};
+
+// A graph input or output: a rounded pill with the tensor's name and shape.
+class IoItem : public BoxItem {
+public:
+    enum { Type = UserType + 3 };
+    IoItem(const ir::Value* value, bool isInput, int layoutIndex);
+    int type() const override { return Type; }
+    void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
+    const ir::Value* value() const { return m_value; }
+    bool isInput() const { return m_isInput; }
+
+private:
+    const ir::Value* m_value;
+    bool m_isInput;
+    QString m_title, m_detail;
+};
+
+// A tensor flowing from one box to another, labelled with its shape and type.
+class EdgeItem : public QGraphicsItem {
+public:
+    enum { Type = UserType + 2 };
+    EdgeItem(BoxItem* from, BoxItem* to, const ir::Value* value);
+    int type() const override { return Type; }
+    QRectF boundingRect() const override;
+    QPainterPath shape() const override;
+    void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
+
+    BoxItem* from() const { return m_from; }
+    BoxItem* to() const { return m_to; }
+    const ir::Value* value() const { return m_value; }
+    const QString& label() const { return m_label; }
+    // True for edges that touch a graph input or output box (not an operator-to-operator link).
+    bool isIoEdge() const;
+    void setRoute(const QPainterPath& path, const QPointF& labelCenter);
+    void setHighlighted(bool on);
+    bool isHighlighted() const { return m_highlighted; }
+
+private:
+    QRectF labelRect() const;
+    BoxItem* m_from;
+    BoxItem* m_to;
+    const ir::Value* m_value;
+    QString m_label;
+    QPainterPath m_path;
+    QPointF m_labelCenter;
+    bool m_hasLabel = false;
+    bool m_highlighted = false;
+};
+
+}  // namespace kiln::views

@@ -1,0 +1,140 @@
+#include "graph/graph_view.h"
+
+#include <QPainter>
+#include <QScrollBar>
+#include <QWheelEvent>
+#include <algorithm>
+#include <cmath>
+
+#include "graph/graph_items.h"
+#include "graph/node_category.h"
+
+namespace kiln::views {
+
+namespace {
+constexpr double kMinZoom = 0.03, kMaxZoom = 4.0, kStep = 1.25;
+constexpr double kReadableZoom = 0.85;  // below this the default view stops fitting
+}  // namespace
+
+GraphView::GraphView(QWidget* parent) : QGraphicsView(parent), m_legend(new LegendWidget(this)) {
+    setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
+    setDragMode(QGraphicsView::ScrollHandDrag);
+    setTransformationAnchor(QGraphicsView::AnchorUnderMouse);
+    setViewportUpdateMode(QGraphicsView::BoundingRectViewportUpdate);
+    setBackgroundBrush(QColor(0xfa, 0xfa, 0xfa));
+    setAcceptDrops(false);
+    viewport()->setAcceptDrops(false);  // files dropped on the canvas go to the main window
+}
+
+void GraphView::setLegendVisible(bool visible) { m_legend->setVisible(visible); }
+
+void GraphView::setZoom(double zoom) {
+    zoom = std::clamp(zoom, kMinZoom, kMaxZoom);
+    setTransform(QTransform::fromScale(zoom, zoom));
+}
+
+void GraphView::zoomIn() {
+    const auto anchor = transformationAnchor();
+    setTransformationAnchor(QGraphicsView::AnchorViewCenter);
+    setZoom(zoom() * kStep);
+    setTransformationAnchor(anchor);
+}
+
+void GraphView::zoomOut() {
+    const auto anchor = transformationAnchor();
+    setTransformationAnchor(QGraphicsView::AnchorViewCenter);
+    setZoom(zoom() / kStep);
+    setTransformationAnchor(anchor);
+}
+
+void GraphView::resetZoom() { setZoom(1.0); }
+
+void GraphView::zoomToFit() {
+    if (!scene()) return;
+    fitInView(sceneRect(), Qt::KeepAspectRatio);
+    setZoom(std::min(zoom(), 1.0));
+}
+
+void GraphView::showDefaultView() {
+    if (!scene()) return;
+    const QRectF r = sceneRect();
+    const QSize vp = viewport()->size();
+    const double fit = std::min(vp.width() / r.width(), vp.height() / r.height());
+    if (fit >= kReadableZoom) {
+        zoomToFit();
+        return;
+    }
+    setZoom(std::min(1.0, std::max(fit, kReadableZoom)));
+    centerOn(topRowCenterX(), r.top() + vp.height() / (2 * zoom()));
+}
+
+double GraphView::topRowCenterX() const {
+    // The graph flows downwards: start where it starts (the inputs), not at its widest point.
+    double top = 1e300, sum = 0;
+    int count = 0;
+    const QList<QGraphicsItem*> all = scene()->items();
+    for (QGraphicsItem* item : all)
+        if (item->type() == NodeItem::Type || item->type() == IoItem::Type) top = std::min(top, item->sceneBoundingRect().top());
+    for (QGraphicsItem* item : all)
+        if ((item->type() == NodeItem::Type || item->type() == IoItem::Type) && item->sceneBoundingRect().top() < top + 20) {
+            sum += item->sceneBoundingRect().center().x();
+            ++count;
+        }
+    return count ? sum / count : sceneRect().center().x();
+}
+
+void GraphView::centerOnItem(QGraphicsItem* item) {
+    if (!item) return;
+    if (zoom() < 0.6) setZoom(0.9);
+    centerOn(item);
+}
+
+void GraphView::wheelEvent(QWheelEvent* event) {
+    // Wheel zooms around the cursor; Shift+wheel scrolls (for mice without a horizontal wheel).
+    if (event->modifiers() & Qt::ShiftModifier) {
+        QGraphicsView::wheelEvent(event);
+        return;
+    }
+    const double steps = event->angleDelta().y() / 120.0;
+    if (steps == 0) return;
+    setZoom(zoom() * std::pow(kStep, steps));
+    event->accept();
+}
+
+void GraphView::resizeEvent(QResizeEvent* event) {
+    QGraphicsView::resizeEvent(event);
+    m_legend->resize(m_legend->sizeHint());
+    m_legend->move(8, viewport()->height() - m_legend->height() - 8);  // bottom left: the graph starts at the top
+}
+
+LegendWidget::LegendWidget(QWidget* parent) : QWidget(parent) {
+    setAttribute(Qt::WA_TransparentForMouseEvents);
+}
+
+QSize LegendWidget::sizeHint() const {
+    const QFontMetrics fm(font());
+    int w = 0;
+    for (int i = 0; i < kNodeCategoryCount; ++i) w = std::max(w, fm.horizontalAdvance(categoryName(NodeCategory(i))));
+    return QSize(w + 36, kNodeCategoryCount * (fm.height() + 3) + 12);
+}
+
+void LegendWidget::paintEvent(QPaintEvent*) {
+    QPainter p(this);
+    p.setRenderHint(QPainter::Antialiasing);
+    p.setPen(QColor(0xc8, 0xc8, 0xc8));
+    p.setBrush(QColor(255, 255, 255, 225));
+    p.drawRoundedRect(rect().adjusted(0, 0, -1, -1), 4, 4);
+    const QFontMetrics fm(font());
+    int y = 6;
+    for (int i = 0; i < kNodeCategoryCount; ++i) {
+        const auto c = NodeCategory(i);
+        p.setPen(QColor(0x80, 0x80, 0x80));
+        p.setBrush(categoryColor(c));
+        p.drawRoundedRect(QRect(8, y + 2, 16, fm.height() - 3), 2, 2);
+        p.setPen(Qt::black);
+        p.drawText(QRect(30, y, width() - 34, fm.height()), Qt::AlignVCenter | Qt::AlignLeft, categoryName(c));
+        y += fm.height() + 3;
+    }
+}
+
+}  // namespace kiln::views

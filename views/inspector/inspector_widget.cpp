@@ -1,0 +1,145 @@
+#include "inspector/inspector_widget.h"
+
+#include <QComboBox>
+#include <QLabel>
+#include <QLocale>
+#include <QTextBrowser>
+#include <QVBoxLayout>
+
+#include "graph/labels.h"
+#include "inspector/histogram_plot.h"
+#include "ir/stats.h"
+
+namespace kiln::views {
+
+namespace {
+
+QString esc(const QString& s) { return s.toHtmlEscaped(); }
+QString row(const QString& key, const QString& value) {
+    return QStringLiteral("<tr><td style='color:#555;padding-right:10px'>%1</td><td>%2</td></tr>").arg(esc(key), esc(value));
+}
+QString section(const QString& title) { return QStringLiteral("<h4 style='margin-bottom:2px'>%1</h4>").arg(esc(title)); }
+QString table(const QString& rows) { return QStringLiteral("<table cellspacing='0'>%1</table>").arg(rows); }
+
+}  // namespace
+
+InspectorWidget::InspectorWidget(QWidget* parent)
+    : QWidget(parent), m_text(new QTextBrowser(this)), m_weightPicker(new QComboBox(this)),
+      m_statsLabel(new QLabel(this)), m_plot(new HistogramPlot(this)) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(m_text, 3);
+    layout->addWidget(m_weightPicker);
+    layout->addWidget(m_statsLabel);
+    layout->addWidget(m_plot, 2);
+    m_statsLabel->setWordWrap(true);
+    m_statsLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    connect(m_weightPicker, &QComboBox::currentIndexChanged, this, &InspectorWidget::showWeight);
+    clear();
+}
+
+void InspectorWidget::setWeightsVisible(bool visible) {
+    m_weightPicker->setVisible(visible);
+    m_statsLabel->setVisible(visible);
+    m_plot->setVisible(visible);
+}
+
+void InspectorWidget::clear() {
+    m_text->setHtml(QStringLiteral("<p>%1</p>").arg(esc(tr("No model open."))));
+    m_weights.clear();
+    m_stats = {};
+    setWeightsVisible(false);
+}
+
+void InspectorWidget::showModel(const ir::Graph* graph, const QString& fileName) {
+    if (!graph) return clear();
+    const ir::ModelInfo& info = graph->info();
+    const ir::GraphStats stats = ir::computeStats(*graph);
+    const QLocale loc;
+    QString rows = row(tr("File"), fileName);
+    rows += row(tr("Producer"), qs(info.producerName + " " + info.producerVersion).trimmed());
+    rows += row(tr("IR version"), QString::number(info.irVersion));
+    QStringList opsets;
+    for (const auto& [domain, version] : info.opsets)
+        opsets << QStringLiteral("%1 %2").arg(domain.empty() ? QStringLiteral("ai.onnx") : qs(domain)).arg(version);
+    rows += row(tr("Opsets"), opsets.join(QStringLiteral(", ")));
+    if (!info.graphName.empty()) rows += row(tr("Graph"), qs(info.graphName));
+    if (info.modelVersion) rows += row(tr("Model version"), QString::number(info.modelVersion));
+    if (!info.docString.empty()) rows += row(tr("Description"), qs(info.docString));
+    rows += row(tr("Nodes"), loc.toString(stats.nodes));
+    rows += row(tr("Parameters"), tr("%1 (%2 bytes in %3 tensors)")
+                                      .arg(loc.toString(qlonglong(stats.parameters)), loc.toString(qlonglong(stats.parameterBytes)))
+                                      .arg(stats.constants));
+    QString meta;
+    for (const auto& [k, v] : info.metadata) meta += row(qs(k), qs(v));
+    QString ops;
+    for (const auto& [op, count] : stats.opCounts) ops += row(qs(op), QString::number(count));
+    QString html = section(tr("Model properties")) + table(rows);
+    if (!meta.isEmpty()) html += section(tr("Metadata")) + table(meta);
+    html += section(tr("Operators")) + table(ops);
+    m_text->setHtml(html);
+    m_weights.clear();
+    m_stats = {};
+    setWeightsVisible(false);
+}
+
+void InspectorWidget::showNode(const ir::Node* node) {
+    if (!node) return clear();
+    QString rows = row(tr("Name"), qs(node->name()));
+    rows += row(tr("Op type"), qs(node->opType()));
+    rows += row(tr("Domain"), node->domain().empty() ? QStringLiteral("ai.onnx") : qs(node->domain()));
+    if (node->opsetVersion()) rows += row(tr("Opset"), QString::number(node->opsetVersion()));
+    if (node->origins().size() > 1) rows += row(tr("Fused from"), qs(node->origins().front()) + QStringLiteral(" + …"));
+    QString attrs;
+    for (const auto& [name, attr] : node->attributes())
+        attrs += row(qs(name), qs(attr.toString()) + QStringLiteral("  (") + QLatin1String(ir::attributeKindName(attr.kind())) + QLatin1Char(')'));
+    auto valueRows = [](const std::vector<ir::Value*>& values, auto slotName) {
+        QString out;
+        for (size_t i = 0; i < values.size(); ++i) {
+            const ir::Value* v = values[i];
+            if (!v) continue;
+            QString text = qs(v->name()) + QStringLiteral("  ") + shapeText(v->shape()) + QLatin1Char(' ') + qs(dataTypeName(v->dtype()));
+            if (v->constant()) text += QStringLiteral("  ") + tr("[weight]");
+            out += row(slotName(int(i)), text);
+        }
+        return out;
+    };
+    QString html = section(tr("Node")) + table(rows);
+    if (!attrs.isEmpty()) html += section(tr("Attributes")) + table(attrs);
+    html += section(tr("Inputs")) + table(valueRows(node->inputs(), [node](int i) { return inputSlotName(*node, i); }));
+    html += section(tr("Outputs")) + table(valueRows(node->outputs(), [](int i) { return QStringLiteral("out%1").arg(i); }));
+    if (!node->docString().empty()) html += section(tr("Description")) + QStringLiteral("<p>%1</p>").arg(esc(qs(node->docString())));
+    m_text->setHtml(html);
+
+    m_weights.clear();
+    const QSignalBlocker blocker(m_weightPicker);
+    m_weightPicker->clear();
+    for (int i = 0; i < node->numInputs(); ++i) {
+        const ir::Value* v = node->input(i);
+        if (!v || !v->constant()) continue;
+        m_weights.push_back(v);
+        m_weightPicker->addItem(QStringLiteral("%1: %2 \u27E8%3\u27E9").arg(inputSlotName(*node, i), qs(v->name()), shapeText(v->shape())));
+    }
+    setWeightsVisible(!m_weights.empty());
+    m_stats = {};
+    if (!m_weights.empty()) showWeight(0);
+}
+
+void InspectorWidget::showWeight(int index) {
+    if (index < 0 || size_t(index) >= m_weights.size()) return;
+    m_stats = computeWeightStats(*m_weights[size_t(index)]->constant());
+    const QLocale loc;
+    m_statsLabel->setText(tr("min %1 · max %2 · mean %3 · std %4 · zeros %5% · %6 values")
+                              .arg(m_stats.min, 0, 'g', 4).arg(m_stats.max, 0, 'g', 4)
+                              .arg(m_stats.mean, 0, 'g', 4).arg(m_stats.std, 0, 'g', 4)
+                              .arg(m_stats.zeroShare * 100, 0, 'f', 1).arg(loc.toString(qlonglong(m_stats.count))));
+    m_plot->setStats(m_stats);
+}
+
+QString InspectorWidget::plainText() const {
+    QString text = m_text->toPlainText();
+    if (!m_weights.empty()) text += QLatin1Char('\n') + m_weightPicker->currentText() + QLatin1Char('\n') + m_statsLabel->text();
+    return text;
+}
+
+}  // namespace kiln::views

@@ -1,0 +1,45 @@
+// The inspector: the selected node (name, op type, domain, attributes, inputs and outputs,
+// weight statistics with a histogram), or the model's properties when nothing is selected.
+#pragma once
+
+#include <QWidget>
+#include <vector>
+
+#include "inspector/weight_stats.h"
+#include "ir/graph.h"
+
+class QComboBox;
+class QLabel;
+class QTextBrowser;
+
+namespace kiln::views {
+
+class HistogramPlot;
+
+class InspectorWidget : public QWidget {
+    Q_OBJECT
+public:
+    explicit InspectorWidget(QWidget* parent = nullptr);
+
+    void showModel(const ir::Graph* graph, const QString& fileName);
+    void showNode(const ir::Node* node);
+    void clear();
+
+    // Everything shown, as plain text (for tests and copying).
+    QString plainText() const;
+    const WeightStats& currentStats() const { return m_stats; }
+    HistogramPlot* histogram() const { return m_plot; }
+
+private:
+    void showWeight(int index);
+    void setWeightsVisible(bool visible);
+
+    QTextBrowser* m_text;
+    QComboBox* m_weightPicker;
+    QLabel* m_statsLabel;
+    HistogramPlot* m_plot;
+    std::vector<const ir::Value*> m_weights;
+    WeightStats m_stats;
+};
+
+}  // namespace kiln::views
