@@ -46,24 +46,14 @@ Status checkConvChannels(const KernelContext& ctx, const HostTensor& w, const Ho
 
 Expected<ConvShape> convShape(const KernelContext& ctx, const HostTensor& x, const HostTensor& w,
                               const HostTensor* b) {
-    KILN_RETURN_IF_ERROR(checkSpatialInput(ctx, x, "input X"));
-    if (w.rank() != x.rank())
-        return ctx.error("W has rank " + std::to_string(w.rank()) + " but X has rank " + std::to_string(x.rank()));
-    if (w.dtype() != x.dtype() || (b && b->dtype() != x.dtype()))
-        return ctx.error("X, W and B must have the same data type");
+    KILN_RETURN_IF_ERROR(checkConvOperands(ctx, x, w, b));
     ConvShape s;
     s.N = x.dim(0);
     s.C = x.dim(1);
     s.M = w.dim(0);
     s.group = ctx.attrInt("group", 1);
     KILN_RETURN_IF_ERROR(checkConvChannels(ctx, w, b, s));
-    s.g.inDims.assign(x.dims().begin() + 2, x.dims().end());
-    s.g.kernel.assign(w.dims().begin() + 2, w.dims().end());
-    if (ctx.hasAttr("kernel_shape") && ctx.attrInts("kernel_shape") != s.g.kernel)
-        return ctx.error("kernel_shape attribute does not match the spatial dims of W");
-    for (int64_t k : s.g.kernel)
-        if (k < 1) return ctx.error("W has an empty spatial dim");
-    KILN_RETURN_IF_ERROR(readWindowAttrs(ctx, s.g));
+    KILN_RETURN_IF_ERROR(readConvWindow(ctx, x, w, s.g));
     KILN_ASSIGN_OR_RETURN(AutoPad autoPad, readAutoPad(ctx));
     KILN_RETURN_IF_ERROR(computeForwardOutput(ctx, s.g, autoPad, /*ceilMode=*/false));
     return s;

@@ -80,4 +80,24 @@ Status checkSpatialInput(const KernelContext& ctx, const HostTensor& x, const ch
     return Status::ok();
 }
 
+Status checkConvOperands(const KernelContext& ctx, const HostTensor& x, const HostTensor& w, const HostTensor* b) {
+    KILN_RETURN_IF_ERROR(checkSpatialInput(ctx, x, "input X"));
+    if (w.rank() != x.rank())
+        return ctx.error("W has rank " + std::to_string(w.rank()) + " but X has rank " + std::to_string(x.rank()));
+    if (w.dtype() != x.dtype() || (b && b->dtype() != x.dtype()))
+        return ctx.error("X, W and B must have the same data type");
+    return Status::ok();
+}
+
+Status readConvWindow(const KernelContext& ctx, const HostTensor& x, const HostTensor& w, SpatialGeometry& g) {
+    g.inDims.assign(x.dims().begin() + 2, x.dims().end());
+    g.kernel.assign(w.dims().begin() + 2, w.dims().end());
+    if (ctx.hasAttr("kernel_shape") && ctx.attrInts("kernel_shape") != g.kernel)
+        return ctx.error("kernel_shape attribute does not match the spatial dims of W");
+    for (int64_t k : g.kernel)
+        if (k < 1) return ctx.error("W has an empty spatial dim");
+    KILN_RETURN_IF_ERROR(readWindowAttrs(ctx, g));
+    return Status::ok();
+}
+
 }  // namespace kiln::ops

@@ -45,6 +45,11 @@ Status computeForwardOutput(const KernelContext& ctx, SpatialGeometry& g, AutoPa
 
 // Checks the common [N, C, D1, ..., Dn] input layout (n >= 1) of conv and pooling inputs.
 Status checkSpatialInput(const KernelContext& ctx, const HostTensor& x, const char* what);
+// Conv and ConvTranspose operands: X is [N, C, spatial...], W has X's rank, X/W/B share a type.
+Status checkConvOperands(const KernelContext& ctx, const HostTensor& x, const HostTensor& w, const HostTensor* b);
+// X's spatial dims and W's kernel into g (checked against kernel_shape), then the window
+// attributes (strides, pads, dilations).
+Status readConvWindow(const KernelContext& ctx, const HostTensor& x, const HostTensor& w, SpatialGeometry& g);
 
 // Conv / ConvTranspose of ctx's inputs X, W, B? (0..2) into output 0, every output element
 // passed through ep (see fused_epilogue.h): the kernels of Conv and ConvTranspose (identity
