@@ -46,8 +46,6 @@ bool isRandom(const ir::Node& n) {
            (n.opsetVersion() < 7 && n.attrInt("is_test", 0) == 0);
 }
 
-bool isFixedConstant(const ir::Value* v) { return v->constant() && !v->isGraphInput(); }
-
 std::string valueText(const HostTensor& t) {
     if (t.numel() > 8 || t.dtype() != DataType::Int64) return dimsToString(t.dims());
     std::string s = t.rank() == 0 ? "" : "[";

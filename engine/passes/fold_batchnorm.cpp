@@ -168,10 +168,8 @@ public:
     }
 
     Status run(ir::Graph& g, PassContext& ctx) override {
-        fusion::NodeSweeper sweeper(g);
-        std::vector<ir::Node*> nodes;
-        for (const auto& n : g.nodes()) nodes.push_back(n.get());
-        for (ir::Node* n : nodes) {
+        NodeSweeper sweeper(g);
+        for (ir::Node* n : nodeSnapshot(g)) {
             if (sweeper.gone(n)) continue;
             if (isOp(n, "BatchNormalization")) tryBatchNorm(g, ctx, sweeper, n);
             else if (isOp(n, "Mul") || isOp(n, "Add")) tryMulAdd(g, ctx, sweeper, n);
@@ -181,7 +179,7 @@ public:
     }
 
 private:
-    static void tryBatchNorm(ir::Graph& g, PassContext& ctx, fusion::NodeSweeper& sweeper, ir::Node* bn) {
+    static void tryBatchNorm(ir::Graph& g, PassContext& ctx, NodeSweeper& sweeper, ir::Node* bn) {
         ir::Node* layer = bn->input(0) ? bn->input(0)->producer() : nullptr;
         const std::optional<Kind> kind = kindOf(layer);
         if (!kind) return;
@@ -200,7 +198,7 @@ private:
     }
 
     // Conv(x) -> Mul(s) => Conv'(x): w' = w * s; b' = b * s.   Conv(x) -> Add(c) => Conv'(x): b' = b + c.
-    static void tryMulAdd(ir::Graph& g, PassContext& ctx, fusion::NodeSweeper& sweeper, ir::Node* op) {
+    static void tryMulAdd(ir::Graph& g, PassContext& ctx, NodeSweeper& sweeper, ir::Node* op) {
         if (op->numInputs() != 2) return;
         const int ci = constantOf(op->input(1)) ? 1 : 0;
         ir::Value* c = op->input(ci);
@@ -231,7 +229,7 @@ private:
 
     // Replaces layer -> affine with one node of the layer's type (Gemm for a MatMul) computing
     // w' = w * scale, b' = b * scale + shift; it takes over the affine node's output.
-    static ir::Node* fold(ir::Graph& g, fusion::NodeSweeper& sweeper, ir::Node* layer, Kind k, ir::Node* affine,
+    static ir::Node* fold(ir::Graph& g, NodeSweeper& sweeper, ir::Node* layer, Kind k, ir::Node* affine,
                           const Affine& a) {
         const HostTensor& w = *constantOf(layer->input(1));
         std::vector<double> b = biasOf(*layer, k, int64_t(a.scale.size()));
@@ -240,7 +238,7 @@ private:
         ir::Value* wv = g.addConstant(layer->input(1)->name() + "_folded", scaledWeights(*layer, k, a.scale));
         ir::Value* bv = g.addConstant(layer->name() + "_bias_folded", fusion::vectorOf(w.dtype(), b));
         ir::Value* y = affine->output(0);
-        sweeper.detach({layer, affine});  // names, attributes and origins stay until the sweep
+        sweeper.detach(std::vector<ir::Node*>{layer, affine});  // names, attributes and origins stay until the sweep
         const std::string op = k == Kind::MatMul ? "Gemm" : layer->opType();
         ir::Node* n = addFusedNode(g, {layer, affine}, op, "", {x, wv, bv}, {y});
         if (k != Kind::MatMul) fusion::copyAttributes(*layer, *n);

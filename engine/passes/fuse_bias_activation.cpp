@@ -131,10 +131,8 @@ public:
     }
 
     Status run(ir::Graph& g, PassContext& ctx) override {
-        fusion::NodeSweeper sweeper(g);
-        std::vector<ir::Node*> nodes;
-        for (const auto& n : g.nodes()) nodes.push_back(n.get());
-        for (ir::Node* n : nodes) {
+        NodeSweeper sweeper(g);
+        for (ir::Node* n : nodeSnapshot(g)) {
             if (sweeper.gone(n)) continue;
             Candidate c;
             c.layer = n;
@@ -184,7 +182,7 @@ private:
         return c.add || c.act;
     }
 
-    static void rewrite(ir::Graph& g, PassContext& ctx, fusion::NodeSweeper& sweeper, const Candidate& c) {
+    static void rewrite(ir::Graph& g, PassContext& ctx, NodeSweeper& sweeper, const Candidate& c) {
         ir::Node* l = c.layer;
         const bool matmul = isOp(l, "MatMul");
         std::vector<ir::Value*> inputs{l->input(0), l->input(1)};

@@ -67,10 +67,8 @@ public:
     }
 
     Status run(ir::Graph& g, PassContext& ctx) override {
-        fusion::NodeSweeper sweeper(g);
-        std::vector<ir::Node*> nodes;
-        for (const auto& n : g.nodes()) nodes.push_back(n.get());
-        for (ir::Node* n : nodes) {
+        NodeSweeper sweeper(g);
+        for (ir::Node* n : nodeSnapshot(g)) {
             if (sweeper.gone(n) || !isOp(n, "Add") || n->numInputs() != 2) continue;
             if (constantOf(n->input(0)) || constantOf(n->input(1))) continue;  // a bias, not a residual
             Match m;
@@ -125,7 +123,7 @@ private:
         return true;
     }
 
-    static void rewrite(ir::Graph& g, PassContext& ctx, fusion::NodeSweeper& sweeper, const Match& m) {
+    static void rewrite(ir::Graph& g, PassContext& ctx, NodeSweeper& sweeper, const Match& m) {
         ir::Node* l = m.layer;
         const bool plainMatMul = isOp(l, "MatMul");
         const std::string op = isKilnLayer(l) ? l->opType() : fusion::fusedLayerType(*l);

@@ -6,21 +6,6 @@
 
 namespace kiln::passes::fusion {
 
-void NodeSweeper::detach(ir::Node* n) {
-    if (!m_gone.insert(n).second) return;
-    for (int i = 0; i < n->numInputs(); ++i)
-        if (n->input(i)) m_g.replaceInput(n, i, nullptr);
-    for (int i = 0; i < n->numOutputs(); ++i)
-        if (n->output(i)) m_g.setOutput(n, i, nullptr);
-    m_nodes.push_back(n);
-}
-
-void NodeSweeper::sweep() {
-    if (!m_nodes.empty()) m_g.removeNodes(m_nodes);
-    m_nodes.clear();
-    m_gone.clear();
-}
-
 std::optional<std::vector<double>> perChannelValues(const ir::Value* c, int outRank, int axis, int64_t channels) {
     const HostTensor* t = c ? c->constant() : nullptr;
     if (!t || t->rank() > outRank) return std::nullopt;

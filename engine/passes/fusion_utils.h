@@ -1,5 +1,5 @@
 // Helpers shared by the vertical-fusion passes (fold_batchnorm.cpp, fuse_bias_activation.cpp,
-// fuse_residual.cpp): removing matched nodes in bulk, per-channel constants, the fused layers'
+// fuse_residual.cpp): per-channel constants, the fused layers'
 // names and attributes.
 #pragma once
 
@@ -9,27 +9,9 @@
 #include <vector>
 
 #include "ir/graph.h"
+#include "passes/pattern_utils.h"
 
 namespace kiln::passes::fusion {
-
-// Matched nodes leave the graph at once: their inputs and outputs are detached, so consumer
-// counts stay exact for the candidates that follow. They are deleted in one sweep at the end,
-// because Graph::removeNode is linear per call (quadratic over a 10,000-node graph).
-class NodeSweeper {
-public:
-    explicit NodeSweeper(ir::Graph& g) : m_g(g) {}
-    void detach(ir::Node* n);
-    void detach(const std::vector<ir::Node*>& nodes) {
-        for (ir::Node* n : nodes) detach(n);
-    }
-    bool gone(const ir::Node* n) const { return m_gone.count(n) != 0; }
-    void sweep();
-
-private:
-    ir::Graph& m_g;
-    std::vector<ir::Node*> m_nodes;
-    std::unordered_set<const ir::Node*> m_gone;
-};
 
 // The values of constant c read as one value per channel of an output of rank outRank whose
 // channels lie on `axis`: c's dims right-aligned against the output's, all 1 except the one at

@@ -261,10 +261,10 @@ public:
     }
 
     Status run(ir::Graph& g, PassContext& ctx) override {
-        Retirer retirer;
+        NodeSweeper sweeper(g);
         for (ir::Node* softmax : nodeSnapshot(g)) {
             // Anchor: Softmax whose output is the left operand of a MatMul (probabilities . V).
-            if (!isOp(softmax, "Softmax") || retirer.retired(softmax)) continue;
+            if (!isOp(softmax, "Softmax") || sweeper.gone(softmax)) continue;
             const ir::Node* pv = soleConsumer(softmax->output(0));
             if (!isOp(pv, "MatMul") || pv->input(0) != softmax->output(0)) continue;
             AttentionMatch m;
@@ -274,9 +274,9 @@ public:
                 continue;
             }
             rewrite(g, ctx, m);
-            retirer.retire(g, m.nodes);
+            sweeper.detach(m.nodes);
         }
-        retirer.flush(g);
+        sweeper.sweep();
         return Status::ok();
     }
 

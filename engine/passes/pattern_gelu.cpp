@@ -131,10 +131,10 @@ public:
     std::string description() const override { return "Recognizes GELU written with Erf or Tanh as one layer"; }
 
     Status run(ir::Graph& g, PassContext& ctx) override {
-        Retirer retirer;
+        NodeSweeper sweeper(g);
         for (ir::Node* n : nodeSnapshot(g)) {
             const bool erf = isOp(n, "Erf");
-            if ((!erf && !isOp(n, "Tanh")) || retirer.retired(n)) continue;
+            if ((!erf && !isOp(n, "Tanh")) || sweeper.gone(n)) continue;
             GeluMatch m;
             std::optional<std::string> why = erf ? matchErf(n, m) : matchTanh(n, m);
             if (!why) continue;  // not a GELU candidate
@@ -145,9 +145,9 @@ public:
                 continue;
             }
             rewrite(g, ctx, m);
-            retirer.retire(g, m.nodes);
+            sweeper.detach(m.nodes);
         }
-        retirer.flush(g);
+        sweeper.sweep();
         return Status::ok();
     }
 

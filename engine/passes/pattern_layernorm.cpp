@@ -180,12 +180,12 @@ public:
     }
 
     Status run(ir::Graph& g, PassContext& ctx) override {
-        Retirer retirer;
+        NodeSweeper sweeper(g);
         for (ir::Node* sub : nodeSnapshot(g)) {
             // Anchor: Sub(x, ReduceMean(x)).
-            if (!isOp(sub, "Sub") || retirer.retired(sub)) continue;
+            if (!isOp(sub, "Sub") || sweeper.gone(sub)) continue;
             const ir::Node* mean = producerOfType(sub->input(1), "ReduceMean");
-            if (!mean || mean->input(0) != sub->input(0) || retirer.retired(mean)) continue;
+            if (!mean || mean->input(0) != sub->input(0) || sweeper.gone(mean)) continue;
             LayerNormMatch m;
             const std::string why = matchLayerNorm(sub, mean, m);
             if (!why.empty()) {
@@ -193,9 +193,9 @@ public:
                 continue;
             }
             rewrite(g, ctx, m);
-            retirer.retire(g, m.nodes);
+            sweeper.detach(m.nodes);
         }
-        retirer.flush(g);
+        sweeper.sweep();
         return Status::ok();
     }
 

@@ -94,27 +94,4 @@ std::string formatNumber(double v) {
 
 std::string shapeText(const ir::Value* v) { return v->shape().toString(); }
 
-void Retirer::retire(ir::Graph& g, const std::vector<const ir::Node*>& nodes) {
-    for (const ir::Node* cn : nodes) {
-        if (!m_set.insert(cn).second) continue;
-        ir::Node* n = const_cast<ir::Node*>(cn);  // matched as const for the log; g owns it
-        for (int i = 0; i < n->numInputs(); ++i)
-            if (n->input(i)) g.replaceInput(n, i, nullptr);
-        m_nodes.push_back(n);
-    }
-}
-
-void Retirer::flush(ir::Graph& g) {
-    if (!m_nodes.empty()) g.removeNodes(m_nodes);
-    m_nodes.clear();
-    m_set.clear();
-}
-
-std::vector<ir::Node*> nodeSnapshot(const ir::Graph& g) {
-    std::vector<ir::Node*> out;
-    out.reserve(g.nodes().size());
-    for (const auto& n : g.nodes()) out.push_back(n.get());
-    return out;
-}
-
 }  // namespace kiln::passes::pattern

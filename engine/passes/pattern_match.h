@@ -46,21 +46,4 @@ std::string formatNumber(double v);
 // The dims of a shape for messages: "[batch, 7, 4, 16]".
 std::string shapeText(const ir::Value* v);
 
-// Matched nodes leave the graph in one sweep at the end of a pass (removing them one by one
-// would be quadratic). retire() detaches them from their inputs at once, so consumer counts are
-// right for the matches that follow in the same pass.
-class Retirer {
-public:
-    void retire(ir::Graph& g, const std::vector<const ir::Node*>& nodes);
-    bool retired(const ir::Node* n) const { return m_set.count(n) != 0; }
-    void flush(ir::Graph& g);
-
-private:
-    std::unordered_set<const ir::Node*> m_set;
-    std::vector<ir::Node*> m_nodes;
-};
-
-// The nodes of g at the start of a pass (passes add and remove nodes while they walk).
-std::vector<ir::Node*> nodeSnapshot(const ir::Graph& g);
-
 }  // namespace kiln::passes::pattern

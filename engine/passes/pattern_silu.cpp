@@ -16,15 +16,15 @@ public:
     std::string description() const override { return "Recognizes x * Sigmoid(x) as one SiLU layer"; }
 
     Status run(ir::Graph& g, PassContext& ctx) override {
-        Retirer retirer;
+        NodeSweeper sweeper(g);
         for (ir::Node* mul : nodeSnapshot(g)) {
             // Anchor: a Mul with an input produced by Sigmoid.
-            if (!isOp(mul, "Mul") || mul->numInputs() != 2 || retirer.retired(mul)) continue;
+            if (!isOp(mul, "Mul") || mul->numInputs() != 2 || sweeper.gone(mul)) continue;
             ir::Node* sig = producerOfType(mul->input(1), "Sigmoid");
             if (!sig || sig->input(0) != mul->input(0)) {
                 if (ir::Node* first = producerOfType(mul->input(0), "Sigmoid"); first) sig = first;
             }
-            if (!sig || retirer.retired(sig)) continue;
+            if (!sig || sweeper.gone(sig)) continue;
             ir::Value* x = otherInput(mul, sig->output(0));
             std::string why;
             if (sig->input(0) != x)
@@ -41,9 +41,9 @@ public:
             ir::Node* silu = addFusedNode(g, {sig, mul}, "Silu", kKilnDomain, {x}, {mul->output(0)});
             ctx.applied("Sigmoid -> Mul => kiln.Silu", {sig, mul}, silu,
                         "Recognized SiLU: y = x * sigmoid(x) = x / (1 + exp(-x)), 2 nodes -> 1 layer");
-            retirer.retire(g, {sig, mul});
+            sweeper.detach(std::vector<ir::Node*>{sig, mul});
         }
-        retirer.flush(g);
+        sweeper.sweep();
         return Status::ok();
     }
 };

@@ -61,6 +61,28 @@ ir::Node* addFusedNode(ir::Graph& g, const std::vector<const ir::Node*>& from, c
     return n;
 }
 
+std::vector<ir::Node*> nodeSnapshot(const ir::Graph& g) {
+    std::vector<ir::Node*> out;
+    out.reserve(g.nodes().size());
+    for (const auto& n : g.nodes()) out.push_back(n.get());
+    return out;
+}
+
+void NodeSweeper::detach(ir::Node* n) {
+    if (!m_gone.insert(n).second) return;
+    for (int i = 0; i < n->numInputs(); ++i)
+        if (n->input(i)) m_g.replaceInput(n, i, nullptr);
+    for (int i = 0; i < n->numOutputs(); ++i)
+        if (n->output(i)) m_g.setOutput(n, i, nullptr);
+    m_nodes.push_back(n);
+}
+
+void NodeSweeper::sweep() {
+    if (!m_nodes.empty()) m_g.removeNodes(m_nodes);
+    m_nodes.clear();
+    m_gone.clear();
+}
+
 void PassContext::applied(std::string rule, const std::vector<const ir::Node*>& matched, const ir::Node* result,
                           std::string explanation) {
     Rewrite r;

@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "ir/graph.h"
@@ -32,5 +33,32 @@ std::string whyNotFusable(const ir::Value* v, const ir::Node* producer);
 ir::Node* addFusedNode(ir::Graph& g, const std::vector<const ir::Node*>& from, const std::string& opType,
                        const std::string& domain, const std::vector<ir::Value*>& inputs,
                        const std::vector<ir::Value*>& outputs);
+
+// The nodes of g at the start of a pass (passes add and remove nodes while they walk).
+std::vector<ir::Node*> nodeSnapshot(const ir::Graph& g);
+
+// Matched nodes leave the graph at once: their inputs and outputs are detached, so consumer
+// counts stay exact for the candidates that follow. They are deleted in one sweep at the end,
+// because Graph::removeNode is linear per call (quadratic over a 10,000-node graph).
+class NodeSweeper {
+public:
+    explicit NodeSweeper(ir::Graph& g) : m_g(g) {}
+    ~NodeSweeper() { sweep(); }
+    void detach(ir::Node* n);
+    void detach(const std::vector<ir::Node*>& nodes) {
+        for (ir::Node* n : nodes) detach(n);
+    }
+    // Matches are recorded as const nodes (for the log); the graph owns them.
+    void detach(const std::vector<const ir::Node*>& nodes) {
+        for (const ir::Node* n : nodes) detach(const_cast<ir::Node*>(n));
+    }
+    bool gone(const ir::Node* n) const { return m_gone.count(n) != 0; }
+    void sweep();
+
+private:
+    ir::Graph& m_g;
+    std::vector<ir::Node*> m_nodes;
+    std::unordered_set<const ir::Node*> m_gone;
+};
 
 }  // namespace kiln::passes

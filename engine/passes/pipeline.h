@@ -17,7 +17,7 @@ namespace kiln::passes {
 
 struct OptimizeOptions {
     int level = 3;                            // 0..3
-    std::vector<std::string> disabledPasses;  // by name
+    std::vector<std::string> disabledPasses{};  // by name
     bool verifyAfterEachPass = true;          // Graph::verify after every pass (cheap, catches pass bugs)
 };
 
