@@ -12,7 +12,7 @@ PKGS=(
   libprotobuf-dev protobuf-compiler
   libonnx-dev libonnx-testdata python3-onnx python3-numpy
   libgraphviz-dev
-  libcli11-dev nlohmann-json3-dev libxxhash-dev libstb-dev
+  libcli11-dev nlohmann-json3-dev libxxhash-dev libstb-dev libssl-dev
   xvfb xauth
   fonts-dejavu-core fonts-noto-cjk   # the studio's canvas text; Simplified Chinese UI
 )

@@ -144,6 +144,63 @@ std::unique_ptr<ir::Graph> attentionGraph(const AttnOptions& o) {
     return t.build();
 }
 
+// The attention of a BERT exported by torch.onnx.export (dynamo=False, transformers 5): per-head
+// Reshape targets from Shape(x), Q and K each scaled by sqrt(1/sqrt(D)), K transposed to
+// [B, H, D, S], an additive mask Where(mask, 0, -inf), and the Softmax's NaN guard
+// Where(IsNaN(p), 0, p). The value shapes are forgotten, as libonnx loses them there.
+struct ExportOptions {
+    float guardValue = 0.f;
+    bool guardUsedElsewhere = false;
+};
+constexpr int64_t kExportHeads = 4, kExportHeadDim = 16, kExportHidden = 64;
+
+std::unique_ptr<ir::Graph> torchExportAttention(const ExportOptions& o = {}) {
+    test::TestGraph t(14);
+    Value* x = t.input("x", {1, 1, kExportHidden});
+    x->setShape(Shape({Dim::symbolic("batch"), Dim::symbolic("sequence"), Dim(kExportHidden)}));
+    Value* mask = t.input("attention_mask", {1, 1}, DataType::Int64);
+    mask->setShape(Shape({Dim::symbolic("batch"), Dim::symbolic("sequence")}));
+    auto dim = [&](int64_t i) {
+        Value* g = t.op("Gather", {t.op("Shape", {x}), t.constant("i", HostTensor::fromVector<int64_t>({}, {i}))}, {{"axis", Attribute(int64_t(0))}});
+        return t.op("Unsqueeze", {g, t.constant("axes", ints({0}))});
+    };
+    auto heads = [&](const char* w, std::vector<int64_t> perm) {
+        Value* p = t.op("Add", {t.randomConstant(std::string(w) + ".bias", {kExportHidden}, -0.1f, 0.1f),
+                                t.op("MatMul", {x, t.randomConstant(w, {kExportHidden, kExportHidden})})});
+        Value* target = t.op("Concat", {dim(0), dim(1), t.constant("m1", ints({-1})), t.constant("d", ints({kExportHeadDim}))},
+                             {{"axis", Attribute(int64_t(0))}});
+        return t.op("Transpose", {t.op("Reshape", {p, target})}, {{"perm", Attribute(std::move(perm))}});
+    };
+    Value* q = heads("wq", {0, 2, 1, 3});
+    Value* k = heads("wk", {0, 2, 3, 1});
+    Value* v = heads("wv", {0, 2, 1, 3});
+    Value* root = t.constant("sqrt_scale", scalar(0.5f));  // sqrt(1 / sqrt(16)) on each of Q and K
+    Value* scores = t.op("MatMul", {t.op("Mul", {q, root}), t.op("Mul", {k, root})});
+    Value* keep = t.op("Cast", {t.op("Unsqueeze", {mask, t.constant("axes12", ints({1, 2}))})}, {{"to", Attribute(int64_t(9))}});
+    Value* additive = t.op("Where", {keep, t.constant("zero", HostTensor::fromVector<float>({1}, {0.f})),
+                                     t.constant("ninf", HostTensor::fromVector<float>({1}, {-INFINITY}))}, {}, "mask_where");
+    Value* p = t.op("Softmax", {t.op("Add", {scores, additive})}, {{"axis", Attribute(int64_t(-1))}}, "softmax");
+    Value* isNan = t.op("IsNaN", {p}, {}, "isnan");
+    Value* guarded = t.op("Where", {isNan, t.constant("guard", HostTensor::fromVector<float>({1}, {o.guardValue})), p}, {}, "guard");
+    if (o.guardUsedElsewhere) t.output(t.op("Not", {isNan}));
+    Value* ctx = t.op("Transpose", {t.op("MatMul", {guarded, v})}, {{"perm", Attribute(std::vector<int64_t>{0, 2, 1, 3})}});
+    Value* merged = t.op("Reshape", {ctx, t.op("Concat", {dim(0), dim(1), t.constant("m1", ints({-1}))}, {{"axis", Attribute(int64_t(0))}})});
+    Value* out = t.op("Add", {t.randomConstant("wo.bias", {kExportHidden}, -0.1f, 0.1f),
+                              t.op("MatMul", {merged, t.randomConstant("wo", {kExportHidden, kExportHidden})})});
+    t.output(t.op("Add", {out, x}, {}, "residual"));
+    auto g = t.build();
+    if (g) test::forgetShapes(*g);
+    return g;
+}
+
+// Random x; batch 0 attends to its first 5 tokens, batch 1 to none (a fully masked row).
+cpu::TensorMap exportInputs(const ir::Graph& g) {
+    auto inputs = cpu::makeRandomInputs(g, 11, {{"batch", 2}, {"sequence", 7}});
+    HostTensor& mask = inputs->at("attention_mask");
+    for (int64_t i = 0; i < mask.numel(); ++i) mask.data<int64_t>()[i] = i < 5 ? 1 : 0;
+    return *inputs;
+}
+
 // Runs the four pattern passes in pipeline order.
 std::vector<test::PassResult> runPatterns(const ir::Graph& g) {
     std::vector<std::unique_ptr<passes::Pass>> ps;
@@ -382,6 +439,54 @@ private slots:
         const std::string why = declineReasons(r.log);
         QVERIFY2(why.find(reason.toStdString()) != std::string::npos, why.c_str());
         QCOMPARE(QString::fromStdString(test::checkEquivalent(*g, *r.graph)), QString());
+    }
+
+    // The real export's structure through the level-3 pipeline: symbolic shapes give the head
+    // Reshapes static ranks, and the attention is one layer with the NaN guard after it.
+    void attentionOfTorchExport() {
+        auto g = torchExportAttention();
+        QVERIFY(g);
+        auto optimized = g->clone();
+        passes::PassLog log(false);
+        KILN_VERIFY_OK(passes::optimize(*optimized, {.level = 3}, &log));
+        QCOMPARE(test::countOps(*optimized, "Attention", "kiln"), 1);
+        for (const char* gone : {"Softmax", "Transpose", "Reshape", "Shape", "Concat", "Mul"}) QCOMPARE(test::countOps(*optimized, gone), 0);
+        QCOMPARE(test::countOps(*optimized, "IsNaN"), 1);
+        QCOMPARE(test::countOps(*optimized, "Where"), 2);  // the additive mask and the guard
+        const ir::Node* att = nullptr;
+        for (auto& n : optimized->nodes())
+            if (n->opType() == "Attention") att = n.get();
+        QCOMPARE(att->attrInt("num_heads", 0), kExportHeads);
+        QCOMPARE(att->attrFloat("scale", 0.f), 0.25f);
+        QCOMPARE(att->input(3)->shape().toString(), std::string("[batch, 1, 1, sequence]"));
+        const std::string text = explanations(log);
+        QVERIFY2(text.find("moves after the layer as y = Where(IsNaN(y), 0, y)") != std::string::npos, text.c_str());
+        qInfo("torch-export attention block: %d nodes -> %d layers", g->numNodes(), optimized->numNodes());
+        QCOMPARE(QString::fromStdString(test::checkEquivalentOn(*g, *optimized, exportInputs(*g))), QString());
+        QCOMPARE(QString::fromStdString(test::checkEquivalent(*g, *optimized)), QString());
+    }
+
+    void attentionOfTorchExportDeclines_data() {
+        QTest::addColumn<float>("guardValue");
+        QTest::addColumn<bool>("guardUsedElsewhere");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("NaN -> 1") << 1.f << false << "NaN probabilities become 1, not 0";
+        QTest::newRow("IsNaN read elsewhere") << 0.f << true << "the output of IsNaN 'isnan' has 2 consumers";
+    }
+    void attentionOfTorchExportDeclines() {
+        QFETCH(float, guardValue);
+        QFETCH(bool, guardUsedElsewhere);
+        QFETCH(QString, reason);
+        auto g = torchExportAttention({.guardValue = guardValue, .guardUsedElsewhere = guardUsedElsewhere});
+        QVERIFY(g);
+        auto optimized = g->clone();
+        passes::PassLog log(false);
+        KILN_VERIFY_OK(passes::optimize(*optimized, {.level = 3}, &log));
+        QCOMPARE(test::countOps(*optimized, "Attention", "kiln"), 0);
+        QCOMPARE(test::countOps(*optimized, "Softmax"), 1);
+        const std::string why = declineReasons(log);
+        QVERIFY2(why.find(reason.toStdString()) != std::string::npos, why.c_str());
+        QCOMPARE(QString::fromStdString(test::checkEquivalentOn(*g, *optimized, exportInputs(*g))), QString());
     }
 
     // ---- the bundled encoder: every pattern, in pipeline order ----

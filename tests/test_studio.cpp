@@ -1,19 +1,25 @@
-// The studio window (issue 7): outline model, graph scene, find, inspector, errors, export.
+// The studio window (issue 7): outline model, graph scene, find, inspector, errors, export;
+// plans and reports (written by the built kiln-exec) and opening files off the GUI thread.
 // Runs offscreen (QT_QPA_PLATFORM=offscreen is set by CTest).
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QCryptographicHash>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QImage>
 #include <QMessageBox>
 #include <QProcess>
+#include <QProgressBar>
 #include <QSet>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "engine/engine_model.h"
 #include "find_bar.h"
 #include "graph/graph_scene.h"
+#include "import_runner.h"
 #include "inspector/histogram_plot.h"
 #include "inspector/inspector_widget.h"
 #include "log/log_panel.h"
@@ -49,10 +55,38 @@ int countNodeLinks(const ir::Graph& g) {
     return links;
 }
 
+// Opens in the worker and waits for the graph on screen (true) or the failure (false).
 bool openAndWait(studio::MainWindow& w, const QString& path) {
     QSignalSpy shown(&w, &studio::MainWindow::documentShown);
-    if (!w.openFile(path)) return false;
-    return shown.wait(20000);
+    QSignalSpy failed(&w, &studio::MainWindow::openFailed);
+    w.openFile(path);
+    if (!QTest::qWaitFor([&] { return !shown.isEmpty() || !failed.isEmpty(); }, 60000)) return false;
+    if (!failed.isEmpty()) qWarning("%s", qPrintable(failed.first().at(1).toString()));
+    return !shown.isEmpty();
+}
+
+// Opens a file that must fail; returns the engine's message (empty if it did not fail).
+QString openAndFail(studio::MainWindow& w, const QString& path) {
+    QSignalSpy loaded(&w, &studio::MainWindow::documentLoaded);
+    QSignalSpy failed(&w, &studio::MainWindow::openFailed);
+    w.openFile(path);
+    if (!QTest::qWaitFor([&] { return !loaded.isEmpty() || !failed.isEmpty(); }, 60000)) return QString();
+    return failed.isEmpty() ? QString() : failed.first().at(1).toString();
+}
+
+// Runs the built kiln-exec (the files a user would open); false with its output on failure.
+bool runKilnExec(const QStringList& args) {
+    QProcess p;
+    p.start(QStringLiteral(KILN_BINARY_DIR "/bin/kiln-exec"), args);
+    const bool ok = p.waitForFinished(120000) && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
+    if (!ok) qWarning("kiln-exec failed: %s", p.readAll().constData());
+    return ok;
+}
+
+const views::NodeItem* fusedItem(const views::GraphScene& scene) {
+    for (const views::NodeItem* item : scene.nodeItems())
+        if (item->node()->domain() == "kiln" && item->node()->origins().size() > 1) return item;
+    return nullptr;
 }
 
 }  // namespace
@@ -73,12 +107,30 @@ private slots:
     void exportImage_data();
     void exportImage();
     void exportImageFailsOnBadModel();
+    void openPlan();
+    void openReport();
+    void badPlanOrReportKeepsDocument();
+    void importRunsOffGuiThread();
+    void cancelOpenKeepsDocument();
+    void exportImageOfPlanAndReport();
+
+private:
+    QTemporaryDir m_files;  // plans and reports written by kiln-exec
+    QString m_plan, m_report;
 };
 
 void TestStudio::initTestCase() {
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName(QStringLiteral("KilnTest"));
     QCoreApplication::setApplicationName(QStringLiteral("test_studio"));
+    m_plan = m_files.filePath(QStringLiteral("resnet_mini.plan"));
+    m_report = m_files.filePath(QStringLiteral("encoder_mini.json"));
+    QVERIFY(runKilnExec({QStringLiteral("--sample"), QStringLiteral("resnet_mini"), QStringLiteral("--saveEngine"), m_plan,
+                         QStringLiteral("--skipInference")}));
+    QVERIFY(runKilnExec({QStringLiteral("--sample"), QStringLiteral("encoder_mini"), QStringLiteral("--shapes"),
+                         QStringLiteral("input_ids:2x16,attention_mask:2x16"), QStringLiteral("--iterations"), QStringLiteral("5"),
+                         QStringLiteral("--duration"), QStringLiteral("0"), QStringLiteral("--warmUp"), QStringLiteral("0"),
+                         QStringLiteral("--exportReport"), m_report}));
 }
 
 void TestStudio::outlineModel_data() {
@@ -137,7 +189,7 @@ void TestStudio::openSample() {
 void TestStudio::embeddedSample() {
     studio::MainWindow w;
     QSignalSpy shown(&w, &studio::MainWindow::documentShown);
-    QVERIFY(w.openSample(QStringLiteral("lenet5")));
+    w.openSample(QStringLiteral("lenet5"));
     QVERIFY(shown.wait(20000));
     QVERIFY(w.document()->isSample());
     QVERIFY(w.document()->graph().numNodes() > 0);
@@ -245,8 +297,8 @@ void TestStudio::badFileKeepsDocument() {
     QVERIFY(out.open(QIODevice::WriteOnly));
     out.write(bytes.left(bytes.size() / 3));
     out.close();
-    QVERIFY(!w.openFile(bad));
-    QVERIFY(!w.openFile(dir.filePath(QStringLiteral("missing.onnx"))));
+    QVERIFY(!openAndFail(w, bad).isEmpty());
+    QVERIFY(!openAndFail(w, dir.filePath(QStringLiteral("missing.onnx"))).isEmpty());
     auto* box = w.findChild<QMessageBox*>(QStringLiteral("ErrorMessageBox"));
     QVERIFY(box);
     QVERIFY(box->isVisible());
@@ -300,6 +352,206 @@ void TestStudio::exportImageFailsOnBadModel() {
     QVERIFY(p.exitCode() != 0);
     QVERIFY(!p.readAllStandardError().isEmpty());
     QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("x.png"))));
+}
+
+void TestStudio::openPlan() {
+    studio::MainWindow w;
+    w.resize(1400, 900);
+    QVERIFY(openAndWait(w, m_plan));
+    const studio::ModelDocument* doc = w.document();
+    QCOMPARE(doc->kind(), studio::ModelDocument::Kind::Plan);
+    const views::EngineModel* engine = doc->engine();
+    QVERIFY(engine);
+    QCOMPARE(int(w.scene()->nodeItems().size()), engine->numLayers());
+    QCOMPARE(w.outlineModel()->columnCount(), 2);  // no run, no time column
+    // A fused layer shows its type, the "N nodes" badge and its origins.
+    const views::NodeItem* fused = fusedItem(*w.scene());
+    QVERIFY(fused);
+    QVERIFY(fused->title().startsWith(QStringLiteral("kiln.")));
+    const int origins = int(fused->node()->origins().size());
+    QCOMPARE(fused->badgeText(), QStringLiteral("%1 nodes").arg(origins));
+    // The origins line only when the layer's name does not already list them.
+    const QString all = views::originsText(*fused->node());
+    QVERIFY(all.contains(QStringLiteral(" + ")));
+    QCOMPARE(fused->originsLine().isEmpty(), all == QString::fromStdString(fused->node()->name()));
+    QVERIFY(fused->timeText().isEmpty());
+    w.scene()->selectOnly(const_cast<views::NodeItem*>(fused));
+    const QString layer = w.inspector()->plainText();
+    for (const char* key : {"Precision", "FP32", "Tactic", "Fused from", "arena offset", "Attributes"})
+        QVERIFY2(layer.contains(QLatin1String(key)), qPrintable(QStringLiteral("%1 missing in\n%2").arg(QLatin1String(key), layer)));
+    for (const std::string& o : fused->node()->origins()) QVERIFY(layer.contains(QString::fromStdString(o)));
+    QVERIFY(w.inspector()->currentStats().valid());  // plans carry their weights
+    w.scene()->selectOnly(nullptr);
+    const QString props = w.inspector()->plainText();
+    for (const char* key : {"Passport", "Kiln version", "Backend", "cpu", "Build options", "Optimization profiles",
+                            "Activation arena", "without reuse", "Weights"})
+        QVERIFY2(props.contains(QLatin1String(key)), qPrintable(QStringLiteral("%1 missing in\n%2").arg(QLatin1String(key), props)));
+    QFile model(modelPath(QStringLiteral("resnet_mini")));
+    QVERIFY(model.open(QIODevice::ReadOnly));
+    QVERIFY(props.contains(QString::fromLatin1(QCryptographicHash::hash(model.readAll(), QCryptographicHash::Sha256).toHex())));
+    QVERIFY(w.recentFiles().contains(QFileInfo(m_plan).absoluteFilePath()));
+}
+
+void TestStudio::openReport() {
+    studio::MainWindow w;
+    w.resize(1400, 900);
+    QVERIFY(openAndWait(w, m_report));
+    QCOMPARE(w.document()->kind(), studio::ModelDocument::Kind::Report);
+    const views::EngineModel* engine = w.document()->engine();
+    QVERIFY(engine && engine->hasLayerTimes());
+    QCOMPARE(int(w.scene()->nodeItems().size()), engine->numLayers());
+    double hottest = 0;
+    for (const views::NodeItem* item : w.scene()->nodeItems()) {
+        QVERIFY(!item->timeText().isEmpty());
+        QVERIFY(item->heat() >= 0 && item->heat() <= 1);
+        hottest = std::max(hottest, item->heat());
+    }
+    QCOMPARE(hottest, 1.0);
+    // The outline's time column.
+    views::OutlineModel* outline = w.outlineModel();
+    QCOMPARE(outline->columnCount(), 3);
+    const QModelIndex first = outline->indexOfNode(w.scene()->nodeItems().first()->node());
+    QVERIFY(first.siblingAtColumn(views::OutlineModel::TimeColumn).data().toString().contains(QStringLiteral(" ms (")));
+    const QString props = w.inspector()->plainText();
+    for (const char* key : {"Inference run", "Latency", "p99", "Throughput", "Slowest layers", "Kiln report", "Input shapes"})
+        QVERIFY2(props.contains(QLatin1String(key)), qPrintable(QStringLiteral("%1 missing in\n%2").arg(QLatin1String(key), props)));
+    const views::NodeItem* fused = fusedItem(*w.scene());
+    QVERIFY(fused);
+    w.scene()->selectOnly(const_cast<views::NodeItem*>(fused));
+    const QString layer = w.inspector()->plainText();
+    QVERIFY2(layer.contains(QStringLiteral("Run time")) && layer.contains(QStringLiteral("of the layer time")), qPrintable(layer));
+    QVERIFY(!w.inspector()->currentStats().valid());  // reports carry no weights
+    // Find matches engine layers by their qualified type and by the ONNX nodes they came from.
+    w.findBar()->setText(QStringLiteral("kiln.Fused"));
+    QVERIFY(w.findBar()->matchCount() >= 1);
+    const std::string origin = fused->node()->origins().back();
+    w.findBar()->setText(QString::fromStdString(origin));
+    QVERIFY(w.findBar()->matchCount() >= 1);
+    bool found = false;
+    for (int i = 0; i < w.findBar()->matchCount(); ++i, w.findBar()->findNext()) found = found || w.findBar()->currentItem() == fused;
+    QVERIFY(found);
+}
+
+void TestStudio::badPlanOrReportKeepsDocument() {
+    studio::MainWindow w;
+    QVERIFY(openAndWait(w, modelPath(QStringLiteral("lenet5"))));
+    QFile planFile(m_plan);
+    QVERIFY(planFile.open(QIODevice::ReadOnly));
+    const QByteArray plan = planFile.readAll();
+    QByteArray flipped = plan;
+    flipped[flipped.size() / 2] = char(flipped[flipped.size() / 2] ^ 0x5a);
+    const QList<QPair<QString, QByteArray>> files = {
+        {QStringLiteral("truncated.plan"), plan.left(plan.size() / 2)},
+        {QStringLiteral("flipped.plan"), flipped},
+        {QStringLiteral("foreign.plan"), QByteArray("MZ\x90\x00 definitely not a plan", 25)},
+        {QStringLiteral("other.json"), QByteArray(R"({"schema": "something-else", "version": 1})")},
+        {QStringLiteral("future.json"), QByteArray(R"({"schema": "kiln-report", "version": 9})")},
+        {QStringLiteral("broken.json"), QByteArray(R"({"schema": "kiln-report", "version": 1, "passport": )")},
+    };
+    QTemporaryDir dir;
+    for (const auto& [name, bytes] : files) {
+        QFile f(dir.filePath(name));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(bytes);
+        f.close();
+        const QString message = openAndFail(w, f.fileName());
+        QVERIFY2(!message.isEmpty(), qPrintable(name));
+        if (name.endsWith(QLatin1String(".json"))) QVERIFY2(message.contains(QStringLiteral("report")) || message.contains(QStringLiteral("JSON")), qPrintable(message));
+        const auto boxes = w.findChildren<QMessageBox*>(QStringLiteral("ErrorMessageBox"));
+        QVERIFY(!boxes.isEmpty() && boxes.last()->text().contains(name));
+        QVERIFY(w.logPanel()->toPlainText().contains(name));
+        QVERIFY(w.document()->path().endsWith(QStringLiteral("lenet5.onnx")));
+        QCOMPARE(w.document()->kind(), studio::ModelDocument::Kind::OnnxModel);
+    }
+}
+
+void TestStudio::importRunsOffGuiThread() {
+    QTemporaryDir dir;
+    const QString big = dir.filePath(QStringLiteral("bert24.onnx"));
+    QProcess gen;
+    gen.start(QStringLiteral("/usr/bin/python3"), {QStringLiteral(KILN_SOURCE_DIR "/tools/make_sample_models.py"),
+                                                   QStringLiteral("--bert-style"), QStringLiteral("24"), big});
+    if (!gen.waitForFinished(120000) || gen.exitCode() != 0) QSKIP("python3 with onnx is needed to generate the large model");
+    // The GUI thread's event loop must keep turning while the worker imports.
+    studio::ImportRunner runner;
+    QSignalSpy imported(&runner, &studio::ImportRunner::imported);
+    QSignalSpy stages(&runner, &studio::ImportRunner::stageChanged);
+    QThread* workThread = nullptr;
+    connect(&runner, &studio::ImportRunner::stageChanged, this, [&] { workThread = QThread::currentThread(); }, Qt::DirectConnection);
+    QElapsedTimer clock;
+    QList<qint64> ticks;
+    QTimer timer;
+    timer.setInterval(2);
+    connect(&timer, &QTimer::timeout, this, [&] { ticks << clock.elapsed(); });
+    clock.start();
+    timer.start();
+    const quint64 id = runner.request(big);
+    QVERIFY(clock.elapsed() < 50);  // request() only queues
+    QVERIFY(imported.wait(120000));
+    const qint64 importMs = clock.elapsed();
+    timer.stop();
+    QCOMPARE(imported.first().at(0).toULongLong(), id);
+    auto doc = imported.first().at(1).value<std::shared_ptr<studio::ModelDocument>>();
+    QVERIFY(doc && doc->graph().numNodes() > 1000);
+    QVERIFY(stages.size() >= 2);  // reading, checking and inferring shapes
+    QVERIFY(workThread && workThread != QThread::currentThread());
+    qint64 worstGap = ticks.isEmpty() ? importMs : ticks.first();
+    for (int i = 1; i < ticks.size(); ++i) worstGap = std::max(worstGap, ticks[i] - ticks[i - 1]);
+    qInfo("import %lld ms, %lld timer ticks, longest gap %lld ms", importMs, qlonglong(ticks.size()), worstGap);
+    QVERIFY2(ticks.size() >= importMs / 20, qPrintable(QString::number(ticks.size())));
+    QVERIFY2(worstGap < 250, qPrintable(QString::number(worstGap)));
+
+    // The window: openFile returns at once with the busy indicator on; the old document stays
+    // until the new one arrives. (A smaller model: dot needs minutes to lay out the large one,
+    // and the window's destructor would wait for it.)
+    studio::MainWindow w;
+    QVERIFY(openAndWait(w, modelPath(QStringLiteral("lenet5"))));
+    QSignalSpy loaded(&w, &studio::MainWindow::documentLoaded);
+    clock.restart();
+    w.openFile(modelPath(QStringLiteral("encoder_mini")));
+    QVERIFY(clock.elapsed() < 50);
+    QVERIFY(w.isOpening());
+    QVERIFY(!w.findChild<QProgressBar*>(QStringLiteral("BusyIndicator"))->isHidden());
+    QVERIFY(w.document()->path().endsWith(QStringLiteral("lenet5.onnx")));
+    QVERIFY(loaded.wait(60000));
+    QVERIFY(w.document()->path().endsWith(QStringLiteral("encoder_mini.onnx")));
+    QVERIFY(!w.isOpening());
+    QSignalSpy shown(&w, &studio::MainWindow::documentShown);
+    QVERIFY(shown.wait(60000));
+    QVERIFY(w.findChild<QProgressBar*>(QStringLiteral("BusyIndicator"))->isHidden());
+}
+
+void TestStudio::cancelOpenKeepsDocument() {
+    studio::MainWindow w;
+    QVERIFY(openAndWait(w, modelPath(QStringLiteral("lenet5"))));
+    QSignalSpy loaded(&w, &studio::MainWindow::documentLoaded);
+    QSignalSpy failed(&w, &studio::MainWindow::openFailed);
+    w.openFile(m_plan);
+    QVERIFY(w.isOpening());
+    w.cancelOpen();
+    QVERIFY(!w.isOpening());
+    QVERIFY(w.findChild<QProgressBar*>(QStringLiteral("BusyIndicator"))->isHidden());
+    QTest::qWait(1500);  // the worker finishes the read; its result must be dropped
+    QVERIFY(loaded.isEmpty() && failed.isEmpty());
+    QVERIFY(w.document()->path().endsWith(QStringLiteral("lenet5.onnx")));
+    // A newer request supersedes an older one: only the last file arrives.
+    w.openFile(m_plan);
+    QVERIFY(openAndWait(w, m_report));
+    QCOMPARE(loaded.size(), 1);
+    QCOMPARE(w.document()->kind(), studio::ModelDocument::Kind::Report);
+}
+
+void TestStudio::exportImageOfPlanAndReport() {
+    QTemporaryDir dir;
+    for (const QString& file : {m_plan, m_report}) {
+        const QString png = dir.filePath(QFileInfo(file).fileName() + QStringLiteral(".png"));
+        QProcess p;
+        p.start(QStringLiteral(KILN_BINARY_DIR "/bin/kiln"), {QStringLiteral("--export-image"), png, file});
+        QVERIFY(p.waitForFinished(60000));
+        QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+        const QImage image(png);
+        QVERIFY(!image.isNull() && image.height() >= 400);
+    }
 }
 
 QTEST_MAIN(TestStudio)

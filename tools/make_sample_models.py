@@ -12,6 +12,15 @@ and the teaching examples, so they are written the way real exporters write them
                     Shape/Gather/Unsqueeze/Concat/Reshape shape arithmetic, Transpose, scaled
                     Q.K^T, additive attention mask, Softmax, .V.
   lenet5.onnx       LeNet-5 on 28x28 digits.
+
+For the optimizer benchmark (not bundled):
+    make_sample_models.py --bert-style LAYERS OUT.onnx [--legacy-export]
+writes a BERT-style encoder; with --legacy-export, in the structure torch.onnx.export
+(dynamo=False, opset 14) gives transformers 5's BertModel: Constant nodes, position ids sliced to
+the sequence, token types expanded through PyTorch's expand(-1) arithmetic, the SDPA mask built
+from Range/Flatten/Gather, per-head Reshape targets [batch, seq, -1, head_size], Q and K each
+scaled by sqrt(1/sqrt(head_size)), an additive mask Where(mask, 0, -inf) per layer, the Softmax's
+NaN guard, and a pooler.
 """
 import os
 import sys
@@ -190,6 +199,118 @@ def encoder_mini(layers=2, name="encoder_mini"):
                    f"A {layers}-layer, 4-head transformer encoder (hidden 64) in PyTorch-export op patterns; random weights.")
 
 
+class LegacyExport:
+    """torch.onnx.export (dynamo=False) idioms on top of a Builder: scalars and small tensors as
+    Constant nodes, sizes through Shape -> Gather -> Unsqueeze -> Concat."""
+
+    def __init__(self, b):
+        self.b = b
+
+    def const(self, value, dtype=np.int64):
+        t = numpy_helper.from_array(np.asarray(value, dtype=dtype))
+        return self.b.op("Constant", [], value=t)
+
+    def size(self, x, i):  # x.size(i), a scalar
+        return self.b.op("Gather", [self.b.op("Shape", [x]), self.const(i)], axis=0)
+
+    def unsq(self, x, axes):
+        return self.b.op("Unsqueeze", [x, self.const(axes)])
+
+    def expand_minus1(self, sizes):
+        # Expand's target after PyTorch's expand(-1): Where(Equal(shape, -1), 1, shape)
+        shape = self.b.op("Reshape", [self.b.op("Concat", sizes, axis=0), self.const([-1])])
+        ones = self.b.op("ConstantOfShape", [self.b.op("Shape", [shape])],
+                         value=numpy_helper.from_array(np.array([1], dtype=np.int64)))
+        minus = self.b.op("Mul", [ones, self.const(-1)])
+        return self.b.op("Where", [self.b.op("Equal", [shape, minus]), ones, shape])
+
+
+def legacy_layer_norm(b, e, x, prefix, hidden):
+    mean = b.op("ReduceMean", [x], axes=[-1])
+    d = b.op("Sub", [x, mean])
+    var = b.op("ReduceMean", [b.op("Pow", [d, e.const(2.0, np.float32)])], axes=[-1])
+    y = b.op("Div", [d, b.op("Sqrt", [b.op("Add", [var, e.const(1e-12, np.float32)])])])
+    y = b.op("Mul", [y, b.init(f"{prefix}.weight", (1 + 0.1 * b.rng.randn(hidden)).astype(np.float32))])
+    return b.op("Add", [y, b.init(f"{prefix}.bias", (0.1 * b.rng.randn(hidden)).astype(np.float32))])
+
+
+def legacy_mask(b, e, x, attention_mask):
+    # transformers 5's sdpa_mask for a padding mask, as traced: mask[b, 0, q, kv] =
+    # (q >= 0) & attention_mask[b, kv], built from index ranges.
+    m = b.op("Cast", [attention_mask], to=TensorProto.BOOL)
+    seq, kv, batch = e.size(x, 1), e.size(m, 1), e.size(x, 0)
+    rng = lambda n: b.op("Range", [e.const(0), b.op("Cast", [n], to=TensorProto.INT64), e.const(1)])
+    bi = e.unsq(e.unsq(e.unsq(rng(batch), [1]), [2]), [3])              # [B, 1, 1, 1]
+    qi = e.unsq(e.unsq(e.unsq(rng(seq), [0]), [1]), [3])                # [1, 1, S, 1]
+    ki = e.unsq(e.unsq(e.unsq(rng(kv), [0]), [1]), [2])                 # [1, 1, 1, KV]
+    causal = b.op("And", [b.op("ConstantOfShape", [e.const(np.zeros(0, np.int64))],
+                                 value=numpy_helper.from_array(np.array([True]))),
+                          b.op("Cast", [b.op("GreaterOrEqual", [qi, e.const(0)])], to=TensorProto.BOOL)])
+    flat = b.op("Flatten", [m], axis=2)                                 # [B * KV, 1]
+    idx = b.op("Add", [ki, b.op("Mul", [bi, b.op("Gather", [b.op("Shape", [m]), e.const([1])], axis=0)])])
+    pad = b.op("Reshape", [b.op("Reshape", [b.op("Gather", [flat, idx], axis=0), e.const([-1])]),
+                           b.op("Concat", [b.op("Shape", [idx])], axis=0)])
+    both = b.op("And", [causal, b.op("Cast", [pad], to=TensorProto.BOOL)])
+    return b.op("Expand", [both, e.expand_minus1([e.unsq(batch, [0]), e.const([-1]), e.unsq(seq, [0]), e.unsq(kv, [0])])])
+
+
+def legacy_encoder_layer(b, e, x, mask, prefix, hidden, heads, ffn):
+    head_dim = hidden // heads
+    batch, seq = e.size(x, 0), e.size(x, 1)
+
+    def split(proj, perm):
+        y = b.op("Add", [b.bias(f"{prefix}.{proj}.bias", hidden),
+                         b.op("MatMul", [x, b.weight(f"{prefix}.{proj}.weight_t", (hidden, hidden), hidden)])])
+        target = b.op("Concat", [e.unsq(batch, [0]), e.unsq(seq, [0]), e.const([-1]), e.const([head_dim])], axis=0)
+        return b.op("Transpose", [b.op("Reshape", [y, target])], perm=perm)
+
+    q, k, v = split("query", [0, 2, 1, 3]), split("key", [0, 2, 3, 1]), split("value", [0, 2, 1, 3])
+    root = np.float32(np.sqrt(1.0 / np.sqrt(head_dim)))  # SDPA scales Q and K by sqrt(scale) each
+    scores = b.op("MatMul", [b.op("Mul", [q, e.const(root, np.float32)]), b.op("Mul", [k, e.const(root, np.float32)])])
+    additive = b.op("Where", [mask, e.const([0.0], np.float32), e.const([-np.inf], np.float32)])
+    p = b.op("Softmax", [b.op("Add", [scores, additive])], axis=-1)
+    p = b.op("Where", [b.op("IsNaN", [p]), e.const([0.0], np.float32), p])
+    ctx = b.op("Transpose", [b.op("MatMul", [p, v])], perm=[0, 2, 1, 3])
+    ctx = b.op("Reshape", [ctx, b.op("Concat", [e.unsq(batch, [0]), e.unsq(seq, [0]), e.const([-1])], axis=0)])
+    attn = linear(b, ctx, prefix + ".attention.output.dense", hidden, hidden)
+    x = legacy_layer_norm(b, e, b.op("Add", [attn, x]), prefix + ".attention.output.LayerNorm", hidden)
+    h = linear(b, x, prefix + ".intermediate.dense", hidden, ffn)
+    h = b.op("Mul", [b.op("Mul", [h, b.op("Add", [b.op("Erf", [b.op("Div", [h, e.const(1.4142135, np.float32)])]),
+                                                   e.const(1.0, np.float32)])]), e.const(0.5, np.float32)])
+    h = linear(b, h, prefix + ".output.dense", ffn, hidden)
+    return legacy_layer_norm(b, e, b.op("Add", [h, x]), prefix + ".output.LayerNorm", hidden)
+
+
+def bert_legacy_export(layers, name="bert_legacy_export"):
+    b = Builder(seed=4)
+    e = LegacyExport(b)
+    vocab, max_pos, hidden, heads, ffn = 256, 128, 64, 4, 128
+    seq = e.size("input_ids", 1)
+    positions = b.op("Slice", [b.const_i64("position_ids", np.arange(max_pos).reshape(1, max_pos)), e.const([0]),
+                               e.unsq(seq, [0]), e.const([1]), e.const([1])])
+    types = b.op("Slice", [b.const_i64("token_type_ids", np.zeros((1, max_pos), np.int64)), e.const([0]),
+                           e.unsq(seq, [0]), e.const([1]), e.const([1])])
+    types = b.op("Expand", [types, e.expand_minus1([e.unsq(e.size("input_ids", 0), [0]), e.unsq(seq, [0])])])
+    emb = lambda n, rows, ids: b.op("Gather", [b.init(n, (0.1 * b.rng.randn(rows, hidden)).astype(np.float32)), ids])
+    x = b.op("Add", [b.op("Add", [emb("embeddings.word", vocab, "input_ids"), emb("embeddings.token_type", 2, types)]),
+                     emb("embeddings.position", max_pos, positions)])
+    x = legacy_layer_norm(b, e, x, "embeddings.LayerNorm", hidden)
+    mask = legacy_mask(b, e, x, "attention_mask")
+    for i in range(layers):
+        x = legacy_encoder_layer(b, e, x, mask, f"encoder.layer.{i}", hidden, heads, ffn)
+    b.nodes[-1].output[0] = "last_hidden_state"
+    pooled = b.op("Gather", ["last_hidden_state", e.const(0)], axis=1)
+    b.op("Tanh", [b.op("Gemm", [pooled, b.weight("pooler.weight", (hidden, hidden), hidden), b.bias("pooler.bias", hidden)],
+                       transB=1)])
+    b.nodes[-1].output[0] = "pooler_output"
+    ids = helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "sequence"])
+    am = helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "sequence"])
+    outs = [helper.make_tensor_value_info("last_hidden_state", TensorProto.FLOAT, ["batch", "sequence", hidden]),
+            helper.make_tensor_value_info("pooler_output", TensorProto.FLOAT, ["batch", hidden])]
+    return b.model(name, [ids, am], outs, 14,
+                   f"A {layers}-layer BERT-style encoder in torch.onnx.export's legacy structure; random weights.")
+
+
 def lenet5():
     b = Builder(seed=3)
     y = b.op("Conv", ["input", b.weight("conv1.weight", (6, 1, 5, 5), 25), b.bias("conv1.bias", 6)],
@@ -209,10 +330,14 @@ def lenet5():
 
 
 def main():
-    if len(sys.argv) == 4 and sys.argv[1] == "--bert-style":
+    if len(sys.argv) in (4, 5) and sys.argv[1] == "--bert-style":
         # BERT-base's structure (12 layers) at a small width, for the optimizer benchmark:
-        #   make_sample_models.py --bert-style 12 OUT.onnx
-        m = encoder_mini(int(sys.argv[2]), "bert_style")
+        #   make_sample_models.py --bert-style 12 OUT.onnx [--legacy-export]
+        legacy = sys.argv[4:] == ["--legacy-export"]
+        if len(sys.argv) == 5 and not legacy:
+            print(f"unknown option {sys.argv[4]}", file=sys.stderr)
+            return 2
+        m = bert_legacy_export(int(sys.argv[2])) if legacy else encoder_mini(int(sys.argv[2]), "bert_style")
         onnx.save(m, sys.argv[3])
         print(f"{sys.argv[3]}: {len(m.graph.node)} nodes")
         return 0

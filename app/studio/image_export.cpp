@@ -62,13 +62,15 @@ bool renderSceneToFile(QGraphicsScene& scene, const QString& path, QString* erro
 int exportImageCommand(const QString& outPath, const QString& modelPath) {
     auto doc = ModelDocument::open(modelPath);
     if (!doc) {
-        printError(QObject::tr("cannot import '%1': %2").arg(modelPath, QString::fromStdString(doc.status().toString())));
+        printError(QObject::tr("cannot open '%1': %2").arg(modelPath, QString::fromStdString(doc.status().toString())));
         return 2;
     }
     views::GraphScene scene;
     scene.setBackgroundBrush(Qt::white);
     QString error;
-    scene.setGraph(&(*doc)->graph(), false);  // laid out right here: nothing else to do meanwhile
+    // Laid out right here: nothing else to do meanwhile.
+    if (const views::EngineModel* engine = (*doc)->engine()) scene.setEngine(engine, false);
+    else scene.setGraph(&(*doc)->graph(), false);
     if (!scene.layoutNow(&error) || !renderSceneToFile(scene, outPath, &error)) {
         printError(error);
         return 1;

@@ -10,8 +10,8 @@ namespace kiln::studio {
 // Writes the whole scene to `path`; the format follows the suffix (.png or .svg).
 bool renderSceneToFile(QGraphicsScene& scene, const QString& path, QString* error);
 
-// `kiln --export-image OUT MODEL`: imports, lays out on this thread, renders. Returns the
-// process exit code; messages go to stderr.
+// `kiln --export-image OUT FILE`: opens the model, plan or report, lays out on this thread,
+// renders. Returns the process exit code; messages go to stderr.
 int exportImageCommand(const QString& outPath, const QString& modelPath);
 
 }  // namespace kiln::studio

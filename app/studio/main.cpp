@@ -1,5 +1,5 @@
-// kiln: the studio. `kiln [MODEL]` opens a window; `kiln --export-image OUT.png|OUT.svg MODEL`
-// renders the graph without one.
+// kiln: the studio. `kiln [FILE]` opens a window on an ONNX model, a Kiln plan or a Kiln report;
+// `kiln --export-image OUT.png|OUT.svg FILE` renders the graph without one.
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QLibraryInfo>
@@ -8,6 +8,8 @@
 #include <QTranslator>
 #include <cstdio>
 
+#include "graph/graph_scene.h"
+#include "graph/graph_view.h"
 #include "image_export.h"
 #include "main_window.h"
 
@@ -34,14 +36,32 @@ void installTranslators(QApplication& app) {
         app.installTranslator(qt);
 }
 
-// --screenshot OUT: once the graph is shown, grab the window and quit (docs and checks).
+// --screenshot OUT: once the graph is shown, grab the window and quit (docs and checks); a file
+// that does not open exits with 1.
 void scheduleScreenshot(kiln::studio::MainWindow& window, const QString& out) {
+    QObject::connect(&window, &kiln::studio::MainWindow::openFailed, &window, [](const QString& path, const QString& message) {
+        std::fprintf(stderr, "kiln: cannot open %s: %s\n", qPrintable(path), qPrintable(message));
+        QCoreApplication::exit(1);
+    });
     QObject::connect(&window, &kiln::studio::MainWindow::documentShown, &window, [&window, out] {
         QTimer::singleShot(200, &window, [&window, out] {
             const bool ok = window.grab().save(out);
             if (!ok) std::fprintf(stderr, "kiln: cannot write %s\n", qPrintable(out));
             QCoreApplication::exit(ok ? 0 : 1);
         });
+    });
+}
+
+// --select NAME: once the graph is shown, select that node or layer (for screenshots).
+void scheduleSelection(kiln::studio::MainWindow& window, const QString& name) {
+    QObject::connect(&window, &kiln::studio::MainWindow::documentShown, &window, [&window, name] {
+        for (kiln::views::NodeItem* item : window.scene()->nodeItems())
+            if (QString::fromStdString(item->node()->name()) == name) {
+                window.scene()->selectOnly(item);
+                window.graphView()->centerOnItem(item);
+                return;
+            }
+        std::fprintf(stderr, "kiln: no node or layer named '%s'\n", qPrintable(name));
     });
 }
 
@@ -57,25 +77,29 @@ int main(int argc, char** argv) {
     installTranslators(app);
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QCoreApplication::translate("main", "Kiln studio: inspect ONNX models."));
+    parser.setApplicationDescription(QCoreApplication::translate("main", "Kiln studio: inspect ONNX models, Kiln plans and Kiln reports."));
     parser.addHelpOption();
     parser.addVersionOption();
     QCommandLineOption exportImage(QStringLiteral("export-image"),
-                                   QCoreApplication::translate("main", "Render the graph of MODEL to OUT (.png or .svg) and exit."),
+                                   QCoreApplication::translate("main", "Render the graph of FILE to OUT (.png or .svg) and exit."),
                                    QStringLiteral("OUT"));
     QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                   QCoreApplication::translate("main", "Save a picture of the window once the graph is shown, then exit."),
                                   QStringLiteral("OUT"));
     QCommandLineOption size(QStringLiteral("window-size"), QCoreApplication::translate("main", "Window size, e.g. 1400x900."),
                             QStringLiteral("WxH"));
-    parser.addOptions({exportImage, screenshot, size});
-    parser.addPositionalArgument(QStringLiteral("model"), QCoreApplication::translate("main", "The .onnx file to open."));
+    QCommandLineOption select(QStringLiteral("select"),
+                              QCoreApplication::translate("main", "Select the node or layer NAME once the graph is shown."),
+                              QStringLiteral("NAME"));
+    parser.addOptions({exportImage, screenshot, size, select});
+    parser.addPositionalArgument(QStringLiteral("file"),
+                                 QCoreApplication::translate("main", "The ONNX model (.onnx), Kiln plan (.plan) or Kiln report (.json) to open."));
     parser.process(app);
     const QStringList args = parser.positionalArguments();
 
     if (parser.isSet(exportImage)) {
         if (args.size() != 1) {
-            std::fprintf(stderr, "kiln: --export-image needs exactly one MODEL\n");
+            std::fprintf(stderr, "kiln: --export-image needs exactly one FILE\n");
             return 2;
         }
         return kiln::studio::exportImageCommand(parser.value(exportImage), args.first());
@@ -86,14 +110,13 @@ int main(int argc, char** argv) {
         const QStringList wh = parser.value(size).split(QLatin1Char('x'));
         if (wh.size() == 2) window.resize(wh[0].toInt(), wh[1].toInt());
     }
+    if (parser.isSet(select)) scheduleSelection(window, parser.value(select));  // before the screenshot
     if (parser.isSet(screenshot)) scheduleScreenshot(window, parser.value(screenshot));
     window.show();
     QSettings settings;
-    bool opened = true;
-    if (!args.isEmpty()) opened = window.openFile(args.first());
+    if (!args.isEmpty()) window.openFile(args.first());
     else if (!settings.value(QStringLiteral("firstStartDone")).toBool() || parser.isSet(screenshot))
-        opened = window.openSample(QString::fromLatin1(kiln::studio::kDefaultSample));
+        window.openSample(QString::fromLatin1(kiln::studio::kDefaultSample));
     settings.setValue(QStringLiteral("firstStartDone"), true);
-    if (!opened && parser.isSet(screenshot)) return 1;
     return app.exec();
 }

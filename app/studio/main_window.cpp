@@ -13,6 +13,7 @@
 
 #include "find_bar.h"
 #include "graph/graph_scene.h"
+#include "import_runner.h"
 #include "graph/graph_view.h"
 #include "inspector/inspector_widget.h"
 #include "log/log_panel.h"
@@ -23,7 +24,7 @@ namespace kiln::studio {
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), m_scene(new views::GraphScene(this)), m_view(new views::GraphView),
       m_inspector(new views::InspectorWidget), m_log(new views::LogPanel), m_outline(new views::OutlineModel(this)),
-      m_findBar(new FindBar(m_scene, m_view)) {
+      m_findBar(new FindBar(m_scene, m_view)), m_importer(new ImportRunner(this)) {
     setObjectName(QStringLiteral("MainWindow"));
     m_view->setScene(m_scene);
     auto* centre = new QWidget;
@@ -41,6 +42,10 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_scene, &views::GraphScene::layoutFailed, this,
             [this](const QString& message) { m_log->error(tr("Layout failed: %1").arg(message)); });
     connect(m_scene, &views::GraphScene::nodeSelected, this, &MainWindow::onNodeSelected);
+    connect(m_importer, &ImportRunner::stageChanged, this, &MainWindow::onImportStage);
+    connect(m_importer, &ImportRunner::imported, this, &MainWindow::onImported);
+    connect(m_importer, &ImportRunner::failed, this, &MainWindow::onImportFailed);
+    createBusyIndicator();
     readSettings();
     updateTitle();
     statusBar()->showMessage(tr("Ready"));
@@ -49,6 +54,7 @@ MainWindow::MainWindow(QWidget* parent)
 MainWindow::~MainWindow() {
     // The scene's items point into the document's graph: drop them first.
     m_scene->setGraph(nullptr);
+    m_importer->cancel();  // its destructor (a child's) aborts and waits
 }
 
 void MainWindow::createDocks() {
@@ -65,45 +71,10 @@ void MainWindow::createDocks() {
         return dock;
     };
     addDock(m_outlineView, tr("Outline"), QStringLiteral("OutlineDock"), Qt::LeftDockWidgetArea);
-    addDock(m_inspector, tr("Inspector"), QStringLiteral("InspectorDock"), Qt::RightDockWidgetArea);
+    QDockWidget* inspector = addDock(m_inspector, tr("Inspector"), QStringLiteral("InspectorDock"), Qt::RightDockWidgetArea);
     QDockWidget* log = addDock(m_log, tr("Log"), QStringLiteral("LogDock"), Qt::BottomDockWidgetArea);
     resizeDocks({log}, {110}, Qt::Vertical);
-}
-
-bool MainWindow::openSample(const QString& name) { return openFile(samplePath(name)); }
-
-bool MainWindow::openFile(const QString& path) {
-    m_openTimer.start();
-    m_log->info(tr("Opening %1 ...").arg(path));
-    auto doc = ModelDocument::open(path);
-    if (!doc) {
-        showError(tr("Cannot open model"), tr("Kiln could not import %1:\n\n%2")
-                                               .arg(QFileInfo(path).fileName(), QString::fromStdString(doc.status().toString())));
-        return false;
-    }
-    if (!(*doc)->isSample()) addRecentFile(QFileInfo(path).absoluteFilePath());
-    showDocument(std::move(doc).value());
-    return true;
-}
-
-void MainWindow::showDocument(std::unique_ptr<ModelDocument> doc) {
-    // Views switch to the new graph before the old one is freed.
-    const ir::Graph* graph = doc ? &doc->graph() : nullptr;
-    m_scene->setGraph(graph);
-    m_findBar->reset();
-    m_outline->setGraph(graph);
-    m_outlineView->expandToDepth(0);
-    m_doc = std::move(doc);
-    if (m_doc) {
-        m_inspector->showModel(graph, m_doc->displayName());
-        m_log->info(tr("Imported %1: %2 nodes in %3 ms; laying out ...")
-                        .arg(m_doc->displayName()).arg(graph->numNodes()).arg(m_doc->importMilliseconds(), 0, 'f', 1));
-        statusBar()->showMessage(tr("Laying out %1 ...").arg(m_doc->displayName()));
-    } else {
-        m_inspector->clear();
-    }
-    for (QAction* a : m_documentActions) a->setEnabled(m_doc != nullptr);
-    updateTitle();
+    resizeDocks({inspector}, {330}, Qt::Horizontal);  // engine pages hold long values (build options, hashes)
 }
 
 void MainWindow::closeDocument() {
@@ -115,11 +86,12 @@ void MainWindow::closeDocument() {
 
 void MainWindow::onLayoutFinished(double layoutMs) {
     m_view->showDefaultView();
+    if (!isOpening()) setBusy(false, false);
     const double total = double(m_openTimer.nsecsElapsed()) / 1e6;
     const QString name = m_doc ? m_doc->displayName() : QString();
     m_log->info(tr("Showing %1: layout %2 ms, %3 ms from open to graph on screen")
                     .arg(name).arg(layoutMs, 0, 'f', 1).arg(total, 0, 'f', 1));
-    statusBar()->showMessage(tr("%1 — %2 nodes").arg(name).arg(m_scene->nodeItems().size()));
+    statusBar()->showMessage(loadedMessage());
     emit documentShown(total);
 }
 
@@ -187,6 +159,7 @@ void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
 void MainWindow::dropEvent(QDropEvent* event) {
     const QList<QUrl> urls = event->mimeData()->urls();
     if (urls.isEmpty() || !urls.first().isLocalFile()) return;
+    // .onnx, .plan and report .json alike: the file's first bytes say which it is.
     event->acceptProposedAction();
     openFile(urls.first().toLocalFile());
 }

@@ -1,5 +1,7 @@
 // The studio's main window: graph canvas in the centre; outline, inspector and log docks;
 // menus, toolbar, recent files, drag and drop; layout and preferences kept with QSettings.
+// Documents are ONNX models, Kiln plans and Kiln reports; they open in a worker thread
+// (ImportRunner) while a busy indicator in the status bar offers to cancel.
 #pragma once
 
 #include <QElapsedTimer>
@@ -10,6 +12,8 @@
 
 class QActionGroup;
 class QMenu;
+class QProgressBar;
+class QToolButton;
 class QTreeView;
 
 namespace kiln::views {
@@ -23,6 +27,7 @@ class OutlineModel;
 namespace kiln::studio {
 
 class FindBar;
+class ImportRunner;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -30,10 +35,14 @@ public:
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
-    // Opens a file or a ":/models/..." sample. On failure the engine's message is shown (a
-    // message box and the log) and the open document stays; returns false.
-    bool openFile(const QString& path);
-    bool openSample(const QString& name);
+    // Starts opening a file or a ":/models/..." sample in the worker thread and returns at once.
+    // Success ends in documentShown; failure in openFailed, with the engine's message in a
+    // message box and the log, and the open document kept. A newer call supersedes this one.
+    void openFile(const QString& path);
+    void openSample(const QString& name);
+    // Drops the file being opened (the open document stays).
+    void cancelOpen();
+    bool isOpening() const { return m_importId != 0; }
     void closeDocument();
 
     const ModelDocument* document() const { return m_doc.get(); }
@@ -46,8 +55,11 @@ public:
     QStringList recentFiles() const;
 
 signals:
+    // The new document replaced the old one (its graph is being laid out).
+    void documentLoaded(const QString& path);
     // The document's graph is laid out and on screen; ms counts from the start of openFile.
     void documentShown(double milliseconds);
+    void openFailed(const QString& path, const QString& message);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -65,17 +77,29 @@ private:
     void setLanguage(const QString& code);
     void showAbout();
 
+    // main_window_open.cpp
+    void createBusyIndicator();
+    void setBusy(bool busy, bool cancellable);
+    void onImportStage(quint64 id, const QString& stage);
+    void onImported(quint64 id, std::shared_ptr<ModelDocument> doc);
+    void onImportFailed(quint64 id, const QString& path, const QString& message);
+    void showDocument(std::shared_ptr<ModelDocument> doc);
+    QString loadedMessage() const;
+
     void createDocks();
     void readSettings();
     void writeSettings() const;
-    void showDocument(std::unique_ptr<ModelDocument> doc);
     void showError(const QString& title, const QString& message);
     void onLayoutFinished(double layoutMs);
     void onNodeSelected(const ir::Node* node);
     void onOutlineClicked(const QModelIndex& index);
     void updateTitle();
 
-    std::unique_ptr<ModelDocument> m_doc;
+    std::shared_ptr<ModelDocument> m_doc;
+    quint64 m_importId = 0;  // the import whose result is awaited; 0 when none
+    QString m_importPath;
+    QProgressBar* m_busyBar = nullptr;
+    QToolButton* m_cancelButton = nullptr;
     views::GraphScene* m_scene;
     views::GraphView* m_view;
     views::InspectorWidget* m_inspector;
@@ -83,6 +107,7 @@ private:
     views::OutlineModel* m_outline;
     QTreeView* m_outlineView = nullptr;
     FindBar* m_findBar;
+    ImportRunner* m_importer;
     QMenu* m_recentMenu = nullptr;
     QMenu* m_viewMenu = nullptr;
     QActionGroup* m_languageGroup = nullptr;

@@ -108,7 +108,9 @@ void MainWindow::createToolBar() {
 void MainWindow::chooseFile() {
     QSettings settings;
     const QString dir = settings.value(QStringLiteral("lastDirectory")).toString();
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open Model"), dir, tr("ONNX models (*.onnx);;All files (*)"));
+    const QStringList filters = {tr("Models, plans and reports (*.onnx *.plan *.engine *.json)"), tr("ONNX models (*.onnx)"),
+                                 tr("Kiln plans (*.plan *.engine)"), tr("Kiln reports (*.json)"), tr("All files (*)")};
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open"), dir, filters.join(QStringLiteral(";;")));
     if (path.isEmpty()) return;
     settings.setValue(QStringLiteral("lastDirectory"), QFileInfo(path).absolutePath());
     openFile(path);

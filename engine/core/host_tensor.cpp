@@ -20,6 +20,18 @@ Expected<HostTensor> HostTensor::create(DataType type, std::vector<int64_t> dims
     return HostTensor(type, std::move(dims));
 }
 
+HostTensor HostTensor::view(std::shared_ptr<std::byte[]> buffer, size_t offset, DataType type,
+                            std::vector<int64_t> dims) {
+    HostTensor t;
+    t.m_type = type;
+    t.m_dims = std::move(dims);
+    t.m_numel = 1;
+    for (int64_t d : t.m_dims) t.m_numel *= d;
+    t.m_buf = std::move(buffer);
+    t.m_offset = offset;
+    return t;
+}
+
 HostTensor HostTensor::scalar(DataType type, double value) {
     HostTensor t(type, {});
     t.setDouble(0, value);

@@ -23,6 +23,14 @@ public:
     static HostTensor scalar(DataType type, double value);
     template <typename T>
     static HostTensor fromVector(std::vector<int64_t> dims, const std::vector<T>& values);
+    // A tensor over memory it does not own: byte `offset` into `buffer` (which the caller keeps
+    // large enough: offset + numel * size bytes). Used for memory-plan arenas and for caller
+    // buffers bound with ExecutionContext::setTensorAddress (wrap those with a no-op deleter).
+    static HostTensor view(std::shared_ptr<std::byte[]> buffer, size_t offset, DataType type,
+                           std::vector<int64_t> dims);
+    // The bytes this tensor's data starts at, within its buffer.
+    size_t bufferOffset() const { return m_offset; }
+    const std::shared_ptr<std::byte[]>& buffer() const { return m_buf; }
 
     bool isValid() const { return m_type != DataType::Undefined; }
     DataType dtype() const { return m_type; }

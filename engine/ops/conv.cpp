@@ -1,5 +1,6 @@
-// Conv: N-D grouped convolution, computed as im2col over blocks of output positions followed by
-// a plain blocked GEMM.
+// Conv: N-D grouped convolution. float runs through conv_gemm.cpp (im2col into the blocked,
+// multi-threaded GEMM); the other types here, as im2col over blocks of output positions followed
+// by a plain blocked GEMM.
 //   X [N, C, D1..Dn], W [M, C/group, k1..kn], B [M] -> Y [N, M, O1..On]
 //   Y[n, m, o] = B[m] + sum_{c < C/group, k} X[n, g * C/group + c, o * s - pb + k * d] * W[m, c, k]
 //   with g = m / (M / group); X reads outside the input are 0 (padding).
@@ -20,13 +21,6 @@ namespace {
 constexpr int64_t kColBlock = 256;  // output positions per im2col block (a multiple of kNr)
 constexpr int64_t kNr = 8;          // output positions per GEMM micro-tile = per packed column panel
 constexpr int64_t kMr = 4;          // output channels per GEMM micro-tile
-
-struct ConvShape {
-    int64_t N = 0, C = 0, M = 0, group = 1;
-    SpatialGeometry g;
-    int64_t cPerGroup() const { return C / group; }
-    int64_t mPerGroup() const { return M / group; }
-};
 
 Status checkConvChannels(const KernelContext& ctx, const HostTensor& w, const HostTensor* b, const ConvShape& s) {
     if (s.group < 1) return ctx.error("group must be >= 1, got " + std::to_string(s.group));
@@ -296,6 +290,15 @@ Status convWithEpilogue(KernelContext& ctx, const Epilogue& ep) {
     dims.insert(dims.end(), s.g.outDims.begin(), s.g.outDims.end());
     if (std::string why = residualMismatch(ep, x.dtype(), dims); !why.empty()) return ctx.error(why);
     KILN_ASSIGN_OR_RETURN(HostTensor * y, ctx.allocateOutput(0, x.dtype(), dims));
+    if (x.dtype() == DataType::Float32) {
+        // Partial sums are stored in Y before the residual is read: compute aside if they overlap.
+        const bool aside = ep.residual && overlaps(*ep.residual, *y);
+        HostTensor tmp = aside ? HostTensor(DataType::Float32, dims) : HostTensor();
+        float* dst = aside ? tmp.data<float>() : y->data<float>();
+        convFloat(x.data<float>(), w.data<float>(), b ? b->data<float>() : nullptr, s, ep, dst);
+        if (aside) std::copy_n(tmp.data<float>(), tmp.numel(), y->data<float>());
+        return Status::ok();
+    }
     return dispatchType(FloatTypes{}, x.dtype(), [&]<typename T>() -> Status {
         convTyped<T>(x, w, b, s, *y, ep);
         return Status::ok();

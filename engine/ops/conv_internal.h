@@ -51,10 +51,24 @@ Status checkConvOperands(const KernelContext& ctx, const HostTensor& x, const Ho
 // attributes (strides, pads, dilations).
 Status readConvWindow(const KernelContext& ctx, const HostTensor& x, const HostTensor& w, SpatialGeometry& g);
 
+// Conv's operand sizes: X [N, C, D...], W [M, C / group, k...], Y [N, M, O...].
+struct ConvShape {
+    int64_t N = 0, C = 0, M = 0, group = 1;
+    SpatialGeometry g;
+    int64_t cPerGroup() const { return C / group; }
+    int64_t mPerGroup() const { return M / group; }
+};
+
+struct Epilogue;
+
+// Conv in float (conv_gemm.cpp): im2col into the blocked GEMM per batch index and group, a
+// direct loop for depthwise 2-D; bias (optional, [M]) and ep applied as each block finishes.
+// y must not overlap ep.residual.
+void convFloat(const float* x, const float* w, const float* bias, const ConvShape& s, const Epilogue& ep, float* y);
+
 // Conv / ConvTranspose of ctx's inputs X, W, B? (0..2) into output 0, every output element
 // passed through ep (see fused_epilogue.h): the kernels of Conv and ConvTranspose (identity
 // epilogue) and of kiln.FusedConv / kiln.FusedConvTranspose (fused.cpp).
-struct Epilogue;
 Status convWithEpilogue(KernelContext& ctx, const Epilogue& ep);           // conv.cpp
 Status convTransposeWithEpilogue(KernelContext& ctx, const Epilogue& ep);  // conv_transpose.cpp
 

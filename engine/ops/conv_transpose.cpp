@@ -1,4 +1,5 @@
-// ConvTranspose: the adjoint of Conv, computed as a direct scatter of every input element.
+// ConvTranspose: the adjoint of Conv. float runs as a GEMM making the columns and a scatter
+// summing them (col2im); the other types as a direct scatter of every input element.
 //   X [N, C, D1..Dn], W [C, M/group, k1..kn], B [M] -> Y [N, M, O1..On]
 //   Y[n, g * Mg + m, i * s - pb + k * d] += X[n, g * Cg + c, i] * W[g * Cg + c, m, k]   (+ B)
 //   O = s * (D - 1) + output_padding + (k - 1) * d + 1 - pb - pe
@@ -9,6 +10,8 @@
 #include "ops/common.h"
 #include "ops/conv_internal.h"
 #include "ops/fused_epilogue.h"
+#include "ops/gemm_kernel.h"
+#include "ops/parallel.h"
 
 namespace kiln::ops {
 namespace {
@@ -157,6 +160,48 @@ void convTransposeTyped(const HostTensor& x, const HostTensor& w, const HostTens
     }
 }
 
+// float, per batch index n and group g:
+//   col [Mg*K, D] = W_g^T x X[n, g]     W_g = W[g*Cg .. g*Cg + Cg] read as [Cg, Mg*K]
+//   Y[n, g*Mg + m, i * s - pb + k * d] = B[g*Mg + m] + sum over (kf, i) of col[m*K + kf, i]
+void convTransposeFloat(const float* x, const float* w, const float* bias, const ConvTransposeShape& s,
+                        const Epilogue& ep, float* y) {
+    const SpatialGeometry& g = s.g;
+    const int n = g.rank();
+    const int64_t K = product(g.kernel), inP = product(g.inDims), outP = product(g.outDims);
+    const int64_t cg = s.cPerGroup(), mg = s.mPerGroup(), rows = mg * K;
+    std::vector<int64_t> outStride(size_t(n), 1), kidx(size_t(K * n)), k(size_t(n), 0);
+    for (int i = n - 2; i >= 0; --i) outStride[size_t(i)] = outStride[size_t(i) + 1] * g.outDims[size_t(i) + 1];
+    for (int64_t kf = 0; kf < K; ++kf) {
+        std::copy(k.begin(), k.end(), kidx.begin() + kf * n);
+        for (int i = n - 1; i >= 0 && ++k[size_t(i)] == g.kernel[size_t(i)]; --i) k[size_t(i)] = 0;
+    }
+    auto runTask = [&](int64_t t) {
+        const int64_t nb = t / s.group, grp = t % s.group;
+        std::vector<float> col(size_t(rows * inP));
+        gemm::sgemm(rows, inP, cg, {w + grp * cg * rows, 1, rows}, {x + (nb * s.C + grp * cg) * inP, inP, 1},
+                    {.c = col.data(), .ldc = inP});
+        [[maybe_unused]] const int threads = kernelThreads(double(rows) * double(inP));
+#pragma omp parallel for num_threads(threads) schedule(static)
+        for (int64_t m = 0; m < mg; ++m) {
+            std::vector<int64_t> scratch;
+            const int64_t oc = grp * mg + m, first = (nb * s.M + oc) * outP;
+            float* yPlane = y + first;
+            std::fill_n(yPlane, outP, bias ? bias[oc] : 0.f);
+            for (int64_t kf = 0; kf < K; ++kf)
+                scatterPlane(col.data() + (m * K + kf) * inP, 1.f, &kidx[size_t(kf * n)], g, outStride, scratch, yPlane);
+            if (!ep.isIdentity()) ep.applyRow(yPlane, outP, first, 0.f);
+        }
+    };
+    const int64_t tasks = s.N * s.group;
+    const int threads = taskThreads(tasks, double(rows) * double(cg) * double(inP));
+    if (threads <= 1) {
+        for (int64_t t = 0; t < tasks; ++t) runTask(t);
+        return;
+    }
+#pragma omp parallel for num_threads(threads) schedule(dynamic)
+    for (int64_t t = 0; t < tasks; ++t) runTask(t);
+}
+
 }  // namespace
 
 Status convTransposeKernel(KernelContext& ctx) { return convTransposeWithEpilogue(ctx, Epilogue{}); }
@@ -170,6 +215,15 @@ Status convTransposeWithEpilogue(KernelContext& ctx, const Epilogue& ep) {
     dims.insert(dims.end(), s.g.outDims.begin(), s.g.outDims.end());
     if (std::string why = residualMismatch(ep, x.dtype(), dims); !why.empty()) return ctx.error(why);
     KILN_ASSIGN_OR_RETURN(HostTensor * y, ctx.allocateOutput(0, x.dtype(), dims));
+    if (x.dtype() == DataType::Float32) {
+        // Partial sums are stored in Y before the residual is read: compute aside if they overlap.
+        const bool aside = ep.residual && overlaps(*ep.residual, *y);
+        HostTensor tmp = aside ? HostTensor(DataType::Float32, dims) : HostTensor();
+        float* dst = aside ? tmp.data<float>() : y->data<float>();
+        convTransposeFloat(x.data<float>(), w.data<float>(), b ? b->data<float>() : nullptr, s, ep, dst);
+        if (aside) std::copy_n(tmp.data<float>(), tmp.numel(), y->data<float>());
+        return Status::ok();
+    }
     return dispatchType(FloatTypes{}, x.dtype(), [&]<typename T>() -> Status {
         convTransposeTyped<T>(x, w, b, s, *y, ep);
         return Status::ok();

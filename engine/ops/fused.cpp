@@ -48,35 +48,53 @@ Status fusedConvTransposeKernel(KernelContext& ctx) {
     return convTransposeWithEpilogue(ctx, ep);
 }
 
-// The product P of a FusedGemm: its dims and the accumulators, [rows, n] row-major.
-template <typename Acc>
-struct GemmProduct {
+// The product P of a FusedGemm: a Gemm (matmul = 0) or a numpy MatMul (matmul = 1), read as
+// [rows, n] row-major.
+struct ProductPlan {
+    bool matmul = false;
+    MatMulPlan mm;  // matmul = 1
+    GemmDims gd;    // matmul = 0
     std::vector<int64_t> outDims;
     int64_t rows = 0, n = 0;
-    std::vector<Acc> acc;
 };
 
-template <typename T>
-Expected<GemmProduct<AccType<T>>> fusedProduct(const KernelContext& ctx, const HostTensor& a, const HostTensor& b) {
-    GemmProduct<AccType<T>> p;
-    if (ctx.attrInt("matmul", 0) != 0) {
+Expected<ProductPlan> planProduct(const KernelContext& ctx, const HostTensor& a, const HostTensor& b) {
+    ProductPlan p;
+    p.matmul = ctx.attrInt("matmul", 0) != 0;
+    if (p.matmul) {
         if (ctx.attrInt("transA", 0) != 0 || ctx.attrInt("transB", 0) != 0)
             return ctx.error("transA and transB must be 0 when matmul = 1");
-        KILN_ASSIGN_OR_RETURN(MatMulPlan plan, planMatMul(ctx, a.dims(), b.dims()));
-        p.outDims = plan.outDims;
-        p.n = plan.n;
-        p.rows = product(plan.outDims) / std::max<int64_t>(plan.n, 1);
-        p.acc.resize(size_t(product(plan.outDims)));
-        batchedMatMul<T, AccType<T>>(plan, a.data<T>(), b.data<T>(), p.acc.data());
+        KILN_ASSIGN_OR_RETURN(p.mm, planMatMul(ctx, a.dims(), b.dims()));
+        p.outDims = p.mm.outDims;
+        p.n = p.mm.n;
+        p.rows = product(p.outDims) / std::max<int64_t>(p.n, 1);
         return p;
     }
-    KILN_ASSIGN_OR_RETURN(GemmDims d, gemmDims(ctx, a, b));
-    p.outDims = {d.m, d.n};
-    p.rows = d.m;
-    p.n = d.n;
-    p.acc.resize(size_t(d.m * d.n));
-    gemmProduct(a.data<T>(), b.data<T>(), d, p.acc.data());
+    KILN_ASSIGN_OR_RETURN(p.gd, gemmDims(ctx, a, b));
+    p.outDims = {p.gd.m, p.gd.n};
+    p.rows = p.gd.m;
+    p.n = p.gd.n;
     return p;
+}
+
+// P in the accumulator type (the generic path).
+template <typename T>
+std::vector<AccType<T>> computeProduct(const ProductPlan& p, const T* a, const T* b) {
+    std::vector<AccType<T>> acc(size_t(p.rows * p.n));
+    if (p.matmul) batchedMatMul<T, AccType<T>>(p.mm, a, b, acc.data());
+    else gemmProduct(a, b, p.gd, acc.data());
+    return acc;
+}
+
+// y = ep(alpha * P + beta * bias), float: the blocked GEMM with the epilogue applied per tile.
+void fusedGemmFloat(const ProductPlan& p, const HostTensor& a, const HostTensor& b, const HostTensor* bias,
+                    const GemmBiasEpilogue& gep, const Epilogue& ep, HostTensor& y) {
+    const bool aside = (bias && overlaps(*bias, y)) || (ep.residual && overlaps(*ep.residual, y));
+    HostTensor tmp = aside ? HostTensor(DataType::Float32, p.outDims) : HostTensor();
+    float* dst = aside ? tmp.data<float>() : y.data<float>();
+    if (p.matmul) batchedMatMulFloat(p.mm, a.data<float>(), b.data<float>(), dst, &gep);
+    else gemmFloat(a.data<float>(), b.data<float>(), p.gd, dst, &gep);
+    if (aside) std::copy_n(tmp.data<float>(), tmp.numel(), y.data<float>());
 }
 
 // y[i, j] = ep(alpha * P[i, j] + beta * bias[i, j])   (bias broadcast to [rows, n])
@@ -84,10 +102,16 @@ template <typename T>
 Status fusedGemmTyped(KernelContext& ctx, const HostTensor& a, const HostTensor& b, const HostTensor* bias,
                       const Epilogue& ep) {
     using A = AccType<T>;
-    KILN_ASSIGN_OR_RETURN(GemmProduct<A> p, fusedProduct<T>(ctx, a, b));
+    KILN_ASSIGN_OR_RETURN(ProductPlan p, planProduct(ctx, a, b));
     if (bias) KILN_RETURN_IF_ERROR(checkGemmBias(ctx, *bias, p.rows, p.n));
     if (std::string why = residualMismatch(ep, a.dtype(), p.outDims); !why.empty()) return ctx.error(why);
     KILN_ASSIGN_OR_RETURN(HostTensor * y, ctx.allocateOutput(0, a.dtype(), p.outDims));
+    if constexpr (std::is_same_v<T, float>) {
+        const GemmBiasEpilogue gep(ctx.attrFloat("alpha", 1.0f), ctx.attrFloat("beta", 1.0f), bias, p.rows, p.n, ep);
+        fusedGemmFloat(p, a, b, bias, gep, ep, *y);
+        return Status::ok();
+    }
+    const std::vector<A> acc = computeProduct<T>(p, a.data<T>(), b.data<T>());
     const A alpha = A(ctx.attrFloat("alpha", 1.0f)), beta = A(ctx.attrFloat("beta", 1.0f));
     const std::vector<int64_t> bs = bias ? broadcastStrides(bias->dims(), {p.rows, p.n}) : std::vector<int64_t>{0, 0};
     const T* pb = bias ? bias->data<T>() : nullptr;
@@ -96,7 +120,7 @@ Status fusedGemmTyped(KernelContext& ctx, const HostTensor& a, const HostTensor&
         for (int64_t j = 0; j < p.n; ++j) {
             const int64_t k = i * p.n + j;
             const A bv = pb ? beta * A(pb[i * bs[0] + j * bs[1]]) : A(0);
-            py[k] = ep.apply<T>(alpha * p.acc[size_t(k)] + bv, k);
+            py[k] = ep.apply<T>(alpha * acc[size_t(k)] + bv, k);
         }
     }
     return Status::ok();

@@ -27,7 +27,43 @@ struct Epilogue {
         if (activation.kind != ActivationKind::None) v = static_cast<A>(applyActivation(activation, float(v)));
         return static_cast<T>(v);
     }
+
+    // apply() over count consecutive float outputs from flat index first, in place, in loops
+    // the compiler vectorizes (the same arithmetic, element by element):
+    //   y[j] = act(y[j] + bias + residual[first + j])
+    void applyRow(float* __restrict y, int64_t count, int64_t first, float bias) const {
+        if (residual) {
+            const float* __restrict r = residual->data<float>() + first;
+            for (int64_t j = 0; j < count; ++j) y[j] = (y[j] + bias) + r[j];
+        } else {
+            for (int64_t j = 0; j < count; ++j) y[j] = y[j] + bias;
+        }
+        const Activation a = activation;
+        switch (a.kind) {  // the common ones as their own loops; the rest through applyActivation
+        case ActivationKind::None: break;
+        case ActivationKind::Relu:
+            for (int64_t j = 0; j < count; ++j) y[j] = y[j] > 0.f ? y[j] : 0.f;
+            break;
+        case ActivationKind::Clip:
+            for (int64_t j = 0; j < count; ++j) y[j] = y[j] < a.alpha ? a.alpha : (y[j] > a.beta ? a.beta : y[j]);
+            break;
+        case ActivationKind::LeakyRelu:
+            for (int64_t j = 0; j < count; ++j) y[j] = y[j] >= 0.f ? y[j] : a.alpha * y[j];
+            break;
+        default:
+            for (int64_t j = 0; j < count; ++j) y[j] = applyActivation(a, y[j]);
+        }
+    }
 };
+
+// Whether two tensors' bytes overlap. The float kernels store partial sums in the output before
+// they read the residual (or Gemm's C): where a memory plan puts the output over one of those,
+// they compute aside first.
+inline bool overlaps(const HostTensor& a, const HostTensor& b) {
+    const auto pa = reinterpret_cast<uintptr_t>(a.raw()), pb = reinterpret_cast<uintptr_t>(b.raw());
+    if (!pa || !pb) return false;
+    return pa < pb + b.byteSize() && pb < pa + a.byteSize();
+}
 
 // The residual must have exactly the output's dims and type (fuse-residual only absorbs an Add
 // of two same-shaped tensors). Empty when it does.

@@ -1,8 +1,12 @@
 // MatMul, Gemm and MatMulInteger (Einsum is in einsum.cpp, QLinearMatMul in quantize.cpp).
+// float runs through the blocked GEMM (gemm_kernel.h); the other types through matmulRows.
+#include <algorithm>
+#include <optional>
 #include <vector>
 
 #include "ops/common.h"
 #include "ops/matmul_internal.h"
+#include "ops/parallel.h"
 
 namespace kiln::ops {
 
@@ -55,6 +59,85 @@ Status checkGemmBias(const KernelContext& ctx, const HostTensor& c, int64_t rows
     }
     if (!ok) return ctx.error("C of shape " + dimsToString(c.dims()) + " cannot be broadcast to " + dimsToString(outDims));
     return Status::ok();
+}
+
+GemmBiasEpilogue::GemmBiasEpilogue(float alpha, float beta, const HostTensor* bias, int64_t rows, int64_t n,
+                                   const Epilogue& ep)
+    : m_alpha(alpha), m_beta(beta), m_bias(bias ? bias->data<float>() : nullptr), m_n(n), m_ep(ep) {
+    if (bias) {
+        const std::vector<int64_t> s = broadcastStrides(bias->dims(), {rows, n});
+        m_biasRowStride = s[0];
+        m_biasColStride = s[1];
+    }
+}
+
+void GemmBiasEpilogue::apply(float* c, int64_t ldc, int64_t i0, int64_t rows, int64_t j0, int64_t cols) const {
+    if (m_alpha == 1.f && !m_bias && m_ep.isIdentity()) return;
+    for (int64_t r = 0; r < rows; ++r) {
+        float* y = c + r * ldc;
+        const int64_t i = i0 + r;
+        if (m_bias) {
+            const float* bias = m_bias + i * m_biasRowStride + j0 * m_biasColStride;
+            if (m_biasColStride == 1) {
+                for (int64_t j = 0; j < cols; ++j) y[j] = m_alpha * y[j] + m_beta * bias[j];
+            } else {
+                for (int64_t j = 0; j < cols; ++j) y[j] = m_alpha * y[j] + m_beta * bias[j * m_biasColStride];
+            }
+        } else {
+            for (int64_t j = 0; j < cols; ++j) y[j] = m_alpha * y[j] + 0.f;
+        }
+        if (!m_ep.isIdentity()) m_ep.applyRow(y, cols, i * m_n + j0, 0.f);
+    }
+}
+
+void gemmFloat(const float* a, const float* b, const GemmDims& d, float* y, const gemm::TileEpilogue* ep) {
+    // A' (i, p) = transA ? A[p, i] : A[i, p];  B' (p, j) = transB ? B[j, p] : B[p, j]
+    const gemm::MatrixRef ar{a, d.transA ? 1 : d.k, d.transA ? d.m : 1};
+    const gemm::MatrixRef br{b, d.transB ? 1 : d.n, d.transB ? d.k : 1};
+    gemm::sgemm(d.m, d.n, d.k, ar, br, {.c = y, .ldc = d.n, .epilogue = ep});
+}
+
+namespace {
+
+// Shifts the rows an epilogue sees by one batch's offset (batchedMatMulFloat).
+class BatchRowsEpilogue final : public gemm::TileEpilogue {
+public:
+    BatchRowsEpilogue(const gemm::TileEpilogue& inner, int64_t firstRow) : m_inner(inner), m_firstRow(firstRow) {}
+    void apply(float* c, int64_t ldc, int64_t i0, int64_t rows, int64_t j0, int64_t cols) const override {
+        m_inner.apply(c, ldc, m_firstRow + i0, rows, j0, cols);
+    }
+
+private:
+    const gemm::TileEpilogue& m_inner;
+    int64_t m_firstRow;
+};
+
+}  // namespace
+
+void batchedMatMulFloat(const MatMulPlan& p, const float* a, const float* b, float* out, const gemm::TileEpilogue* ep) {
+    int64_t numBatch = 1;
+    for (int64_t d : p.batch) numBatch *= d;
+    if (numBatch == 0) return;
+    std::vector<int64_t> offA(static_cast<size_t>(numBatch)), offB(static_cast<size_t>(numBatch));
+    MultiIndexer it(p.batch, {p.batchStrideA, p.batchStrideB});
+    for (int64_t bi = 0; bi < numBatch; ++bi, it.next()) {
+        offA[size_t(bi)] = it.offset(0);
+        offB[size_t(bi)] = it.offset(1);
+    }
+    // [M, K] x [K, N] -> [M, N] for batch index bi
+    auto product = [&](int64_t bi) {
+        const std::optional<BatchRowsEpilogue> batchEp =
+            ep ? std::optional<BatchRowsEpilogue>(std::in_place, *ep, bi * p.m) : std::nullopt;
+        gemm::sgemm(p.m, p.n, p.k, {a + offA[size_t(bi)], p.k, 1}, {b + offB[size_t(bi)], p.n, 1},
+                    {.c = out + bi * p.m * p.n, .ldc = p.n, .epilogue = batchEp ? &*batchEp : nullptr});
+    };
+    const int threads = taskThreads(numBatch, double(p.m) * double(p.n) * double(std::max<int64_t>(p.k, 1)));
+    if (threads <= 1) {
+        for (int64_t bi = 0; bi < numBatch; ++bi) product(bi);
+        return;
+    }
+#pragma omp parallel for num_threads(threads) schedule(dynamic)
+    for (int64_t bi = 0; bi < numBatch; ++bi) product(bi);
 }
 
 namespace {
@@ -115,6 +198,19 @@ Status gemmKernel(KernelContext& ctx) {
     if (c) KILN_RETURN_IF_ERROR(checkGemmBias(ctx, *c, d.m, d.n));
     const float alpha = ctx.attrFloat("alpha", 1.0f), beta = ctx.attrFloat("beta", 1.0f);
     KILN_ASSIGN_OR_RETURN(HostTensor * y, ctx.allocateOutput(0, a.dtype(), {d.m, d.n}));
+    if (a.dtype() == DataType::Float32) {
+        const Epilogue identity;
+        const GemmBiasEpilogue ep(alpha, beta, c, d.m, d.n, identity);
+        // C is read after the product is stored: if Y shares C's memory, compute aside first.
+        if (c && overlaps(*c, *y)) {
+            HostTensor tmp(DataType::Float32, {d.m, d.n});
+            gemmFloat(a.data<float>(), b.data<float>(), d, tmp.data<float>(), &ep);
+            std::copy_n(tmp.data<float>(), tmp.numel(), y->data<float>());
+        } else {
+            gemmFloat(a.data<float>(), b.data<float>(), d, y->data<float>(), &ep);
+        }
+        return Status::ok();
+    }
     return dispatchType(NumericTypes{}, a.dtype(), [&]<typename T>() -> Status {
         gemmCompute<T>(a, b, d, c, alpha, beta, *y);
         return Status::ok();

@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "ops/common.h"
+#include "ops/fused_epilogue.h"
+#include "ops/gemm_kernel.h"
 
 namespace kiln::ops {
 
@@ -43,9 +45,19 @@ struct MatMulPlan {
 
 Expected<MatMulPlan> planMatMul(const KernelContext& ctx, std::vector<int64_t> da, std::vector<int64_t> db);
 
+// The float path of batchedMatMul: the blocked GEMM per batch index, spread over the cores by
+// batch (many small products) or within each product (few large ones). ep, if given, sees the
+// output as [batch * M, N] rows (its i0 counts rows across batches).
+void batchedMatMulFloat(const MatMulPlan& p, const float* a, const float* b, float* out,
+                        const gemm::TileEpilogue* ep = nullptr);
+
 // out[b] = A[b] x B[b] for every batch index b, summed in MatAcc<T>, stored as R.
 template <typename T, typename R>
 void batchedMatMul(const MatMulPlan& p, const T* a, const T* b, R* out) {
+    if constexpr (std::is_same_v<T, float> && std::is_same_v<R, float>) {
+        batchedMatMulFloat(p, a, b, out);
+        return;
+    }
     using Acc = MatAcc<T>;
     std::vector<Acc> acc(size_t(p.m * p.n));
     int64_t numBatch = 1;
@@ -68,6 +80,25 @@ Expected<GemmDims> gemmDims(const KernelContext& ctx, const HostTensor& a, const
 // Checks that C (Gemm's C, kiln.FusedGemm's bias) broadcasts unidirectionally to [rows, n]:
 // rank <= 2, dims right-aligned, each 1 or equal.
 Status checkGemmBias(const KernelContext& ctx, const HostTensor& c, int64_t rows, int64_t n);
+
+// y[M, N] = A' x B' through the blocked GEMM (A and B read in place through strides), then ep.
+void gemmFloat(const float* a, const float* b, const GemmDims& d, float* y, const gemm::TileEpilogue* ep);
+
+// Gemm's and kiln.FusedGemm's float epilogue on the product P read as [rows, n]:
+//   y = act(alpha * P + beta * bias + residual)
+// bias (optional) broadcast unidirectionally to [rows, n]; residual and activation from ep
+// (the identity for Gemm).
+class GemmBiasEpilogue final : public gemm::TileEpilogue {
+public:
+    GemmBiasEpilogue(float alpha, float beta, const HostTensor* bias, int64_t rows, int64_t n, const Epilogue& ep);
+    void apply(float* c, int64_t ldc, int64_t i0, int64_t rows, int64_t j0, int64_t cols) const override;
+
+private:
+    float m_alpha, m_beta;
+    const float* m_bias;
+    int64_t m_biasRowStride = 0, m_biasColStride = 0, m_n;
+    const Epilogue& m_ep;
+};
 
 // acc[M, N] = A' x B' (see GemmDims), summed in Acc. A is read in place through strides; B must
 // be [K, N] contiguous for matmulRows, so B^T is materialized.

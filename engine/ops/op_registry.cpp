@@ -1,8 +1,20 @@
 #include "ops/op_registry.h"
 
+#include <cstring>
+
 namespace kiln::ops {
 
 Expected<HostTensor*> KernelContext::allocateOutput(int i, DataType type, std::vector<int64_t> dims) {
+    if (m_placements && size_t(i) < m_placements->size()) {
+        const OutputPlacement& p = (*m_placements)[size_t(i)];
+        Expected<int64_t> n = checkedNumel(dims);
+        if (p.buffer && n && uint64_t(*n) * dataTypeSize(type) <= p.capacity) {
+            HostTensor v = HostTensor::view(p.buffer, p.offset, type, std::move(dims));
+            if (p.zeroFill && v.byteSize()) std::memset(v.raw(), 0, v.byteSize());
+            m_outputs[size_t(i)] = std::move(v);
+            return &m_outputs[size_t(i)];
+        }
+    }
     auto t = HostTensor::create(type, std::move(dims));
     if (!t) return Status(t.status()).atNode(m_node.name(), m_node.opType());
     m_outputs[size_t(i)] = std::move(t).value();

@@ -6,6 +6,7 @@
 #include <climits>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,10 +19,22 @@ namespace kiln::ops {
 // What a CPU reference kernel sees: the node (attributes, opset), its input tensors (null for
 // omitted optional inputs) and the outputs to fill. A kernel computes its output dims from the
 // actual inputs, allocates each output it produces and never keeps pointers past the call.
+// Where a memory plan wants an output written: `capacity` bytes at `offset` in `buffer`. An
+// output that does not fit (a larger run-time shape than planned) is allocated as usual.
+// `zeroFill` is off for outputs that alias data already there (a Split piece viewing its input,
+// a Concat whose producers wrote their slices in place): those must not be cleared.
+struct OutputPlacement {
+    std::shared_ptr<std::byte[]> buffer;
+    size_t offset = 0;
+    size_t capacity = 0;
+    bool zeroFill = true;
+};
+
 class KernelContext {
 public:
-    KernelContext(const ir::Node& node, std::vector<const HostTensor*> inputs, std::vector<HostTensor>& outputs)
-        : m_node(node), m_inputs(std::move(inputs)), m_outputs(outputs) {}
+    KernelContext(const ir::Node& node, std::vector<const HostTensor*> inputs, std::vector<HostTensor>& outputs,
+                  const std::vector<OutputPlacement>* placements = nullptr)
+        : m_node(node), m_inputs(std::move(inputs)), m_outputs(outputs), m_placements(placements) {}
 
     const ir::Node& node() const { return m_node; }
     int opset() const { return m_node.opsetVersion(); }
@@ -60,6 +73,7 @@ private:
     const ir::Node& m_node;
     std::vector<const HostTensor*> m_inputs;
     std::vector<HostTensor>& m_outputs;
+    const std::vector<OutputPlacement>* m_placements = nullptr;  // parallel to outputs, or null
 };
 
 using KernelFn = std::function<Status(KernelContext&)>;

@@ -1,4 +1,5 @@
-// Windowed pooling: MaxPool (with the optional Indices output), AveragePool, LpPool.
+// Windowed pooling: MaxPool (with the optional Indices output), AveragePool, LpPool; the
+// (n, c) planes run in parallel.
 //   X [N, C, D1..Dn] -> Y [N, C, O1..On]; window of output o on axis i covers the input
 //   coordinates o * s - pb + k * d for k < kernel_shape[i]; coordinates outside the input are
 //   padding and never contribute a value.
@@ -10,6 +11,7 @@
 
 #include "ops/common.h"
 #include "ops/conv_internal.h"
+#include "ops/parallel.h"
 
 namespace kiln::ops {
 namespace {
@@ -54,6 +56,7 @@ public:
     }
 
     void gather(const std::vector<int64_t>& outIdx) {
+        if (outIdx.size() == 2) return gather2d(outIdx[0], outIdx[1]);
         m_offsets.assign(1, 0);
         m_paddedCount = 1;
         for (size_t i = 0; i < outIdx.size(); ++i) {
@@ -77,6 +80,28 @@ public:
     int64_t paddedCount() const { return m_paddedCount; }
 
 private:
+    // The common 2-D window without the per-axis lists: same offsets, same order.
+    void gather2d(int64_t oh, int64_t ow) {
+        const int64_t h0 = oh * m_g.strides[0] - m_g.padBegin[0], w0 = ow * m_g.strides[1] - m_g.padBegin[1];
+        const int64_t H = m_g.inDims[0], W = m_g.inDims[1];
+        int64_t paddedH = 0, paddedW = 0;
+        for (int64_t kw = 0; kw < m_g.kernel[1]; ++kw) {
+            const int64_t c = w0 + kw * m_g.dilations[1];
+            paddedW += c >= -m_g.padBegin[1] && c < W + m_g.padEnd[1];
+        }
+        m_offsets.clear();
+        for (int64_t kh = 0; kh < m_g.kernel[0]; ++kh) {
+            const int64_t r = h0 + kh * m_g.dilations[0];
+            paddedH += r >= -m_g.padBegin[0] && r < H + m_g.padEnd[0];
+            if (r < 0 || r >= H) continue;
+            for (int64_t kw = 0; kw < m_g.kernel[1]; ++kw) {
+                const int64_t c = w0 + kw * m_g.dilations[1];
+                if (c >= 0 && c < W) m_offsets.push_back(r * W + c);
+            }
+        }
+        m_paddedCount = paddedH * paddedW;
+    }
+
     const SpatialGeometry& m_g;
     std::vector<int64_t> m_inStride;
     std::vector<int64_t> m_offsets, m_next, m_coords;
@@ -84,17 +109,24 @@ private:
 };
 
 // Calls visit(plane, outIndex, xPlane, window) for every output element, plane = n * C + c.
+// The planes are spread over the cores: visit must only write its own output element.
 template <typename T, typename Visit>
 void forEachWindow(const PoolShape& s, const T* x, Visit&& visit) {
-    const int64_t inP = product(s.g.inDims), outP = product(s.g.outDims);
-    WindowGatherer window(s.g);
-    std::vector<int64_t> o(s.g.inDims.size());
-    for (int64_t plane = 0; plane < s.N * s.C; ++plane) {
-        std::fill(o.begin(), o.end(), 0);
-        for (int64_t i = 0; i < outP; ++i) {
-            window.gather(o);
-            visit(plane, plane * outP + i, x + plane * inP, window);
-            for (int a = int(o.size()) - 1; a >= 0 && ++o[size_t(a)] == s.g.outDims[size_t(a)]; --a) o[size_t(a)] = 0;
+    const int64_t inP = product(s.g.inDims), outP = product(s.g.outDims), planes = s.N * s.C;
+    [[maybe_unused]] const int threads = kernelThreads(double(planes) * double(outP) * double(product(s.g.kernel)));
+#pragma omp parallel num_threads(threads) if (threads > 1)
+    {
+        WindowGatherer window(s.g);
+        std::vector<int64_t> o(s.g.inDims.size());
+#pragma omp for schedule(static)
+        for (int64_t plane = 0; plane < planes; ++plane) {
+            std::fill(o.begin(), o.end(), 0);
+            for (int64_t i = 0; i < outP; ++i) {
+                window.gather(o);
+                visit(plane, plane * outP + i, x + plane * inP, window);
+                for (int a = int(o.size()) - 1; a >= 0 && ++o[size_t(a)] == s.g.outDims[size_t(a)]; --a)
+                    o[size_t(a)] = 0;
+            }
         }
     }
 }

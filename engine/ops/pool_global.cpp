@@ -1,4 +1,4 @@
-// Global pooling: one value per (n, c) plane.
+// Global pooling: one value per (n, c) plane, the planes in parallel.
 //   X [N, C, D1..Dn] -> Y [N, C, 1, .., 1]
 #include <algorithm>
 #include <cmath>
@@ -8,6 +8,7 @@
 
 #include "ops/common.h"
 #include "ops/conv_internal.h"
+#include "ops/parallel.h"
 
 namespace kiln::ops {
 namespace {
@@ -26,6 +27,8 @@ Status globalPool(KernelContext& ctx, Reduce&& reduce) {
     return dispatchType(FloatTypes{}, x.dtype(), [&]<typename T>() -> Status {
         const T* px = x.data<T>();
         T* py = y->data<T>();
+        [[maybe_unused]] const int threads = kernelThreads(double(planes) * double(count));
+#pragma omp parallel for num_threads(threads) schedule(static)
         for (int64_t p = 0; p < planes; ++p) py[p] = T(reduce(px + p * count, count));
         return Status::ok();
     });

@@ -61,9 +61,11 @@ Status concatKernel(KernelContext& ctx) {
     for (int i = 0; i < ctx.numInputs(); ++i) {
         const HostTensor& t = ctx.input(i);
         const int64_t block = t.dim(axis) * inner;
-        for (int64_t o = 0; o < outer; ++o)
-            std::memcpy(bytesOf(*out) + size_t(o * outRow + columnOffset) * es, bytesOf(t) + size_t(o * block) * es,
-                        size_t(block) * es);
+        for (int64_t o = 0; o < outer; ++o) {
+            std::byte* dst = bytesOf(*out) + size_t(o * outRow + columnOffset) * es;
+            const std::byte* src = bytesOf(t) + size_t(o * block) * es;
+            if (dst != src) std::memcpy(dst, src, size_t(block) * es);  // equal: written in place (kiln_inplace)
+        }
         columnOffset += block;
     }
     return Status::ok();
@@ -122,9 +124,11 @@ Status splitKernel(KernelContext& ctx) {
         dims[size_t(axis)] = sizes[size_t(i)];
         KILN_ASSIGN_OR_RETURN(HostTensor * out, ctx.allocateOutput(i, x.dtype(), dims));
         const int64_t block = sizes[size_t(i)] * inner;
-        for (int64_t o = 0; o < outer; ++o)
-            std::memcpy(bytesOf(*out) + size_t(o * block) * es, bytesOf(x) + size_t(o * inRow + columnOffset) * es,
-                        size_t(block) * es);
+        for (int64_t o = 0; o < outer; ++o) {
+            std::byte* dst = bytesOf(*out) + size_t(o * block) * es;
+            const std::byte* src = bytesOf(x) + size_t(o * inRow + columnOffset) * es;
+            if (dst != src) std::memcpy(dst, src, size_t(block) * es);  // equal: a view (kiln_view)
+        }
         columnOffset += block;
     }
     return Status::ok();

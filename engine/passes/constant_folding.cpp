@@ -5,11 +5,13 @@
 //   Reshape(x, [dim0(x), dim1(x), 4, 16]) -> Reshape(x, [0, 0, 4, 16])
 //                                        0 copies the input's dim at the same position (ONNX
 //                                        Reshape without allowzero), as TensorRT and ORT do
+// One walk in topological order, with symbolic shape inference (symbolic_shapes.h) node by
+// node: a node that does not fold gets its output shapes inferred from its (already folded or
+// inferred) inputs, so a Reshape whose target was just made constant gives its output a shape,
+// and the next layer's shape arithmetic folds in the same walk.
 // Folded nodes become initializers under their outputs' names (a folded Constant node is a
-// plain initializer). The log has one rewrite per connected folded subgraph.
-// Rounds: a constant Reshape target gives the Reshape's output a shape, once ONNX shape inference
-// runs again, and so the next layer's shape arithmetic can fold; the pass repeats until a round
-// rewrites no Reshape. Declines are those of the last round.
+// plain initializer). The log has one rewrite per connected folded subgraph, and one summary of
+// what shape inference gained.
 #include <algorithm>
 #include <numeric>
 #include <unordered_map>
@@ -17,8 +19,8 @@
 
 #include "passes/passes.h"
 #include "passes/pattern_utils.h"
-#include "passes/reinfer_shapes.h"
 #include "passes/shape_arithmetic.h"
+#include "passes/symbolic_shapes.h"
 
 namespace kiln::passes {
 
@@ -27,8 +29,6 @@ namespace {
 // A fold may add at most this much constant data beyond what its inputs hold (an Expand of a
 // scalar to a large tensor is cheaper computed at run time than stored in the engine).
 constexpr size_t kMaxNewConstantBytes = size_t(16) << 20;
-// Each round costs one shape inference; a transformer needs about one per layer.
-constexpr int kMaxRounds = 64;
 
 std::string bytesText(size_t bytes) {
     if (bytes >= (size_t(1) << 20)) return std::to_string(bytes >> 20) + " MB";
@@ -57,31 +57,70 @@ class Folder {
 public:
     Folder(ir::Graph& g, PassContext& ctx) : m_g(g), m_ctx(ctx) {}
 
-    const std::vector<Decline>& declines() const { return m_declines; }
-    int reshapeRewrites() const { return m_reshapeRewrites; }
-
     Status run() {
         std::vector<ir::Node*> nodes;
         for (auto& n : m_g.nodes()) nodes.push_back(n.get());
         for (ir::Node* n : nodes) visit(*n);
         recordFoldedSubgraphs();
         m_g.removeNodes(m_foldedSet);
+        recordShapeInference();
+        for (Decline& d : m_declines) m_ctx.log().declined(std::move(d));
         return Status::ok();
     }
 
 private:
     void visit(ir::Node& n) {
-        if (allInputsConstant(n)) {
-            foldWithKernel(n);
-            return;
-        }
-        const ShapeValue* s = m_shapes.evaluate(n);
-        if (s && s->allKnown()) {
+        if (allInputsConstant(n) && foldWithKernel(n)) return;
+        std::vector<Shape> declared;
+        for (const ir::Value* v : n.outputs()) declared.push_back(v ? v->shape() : Shape::unknownRank());
+        const SymbolicShapes::Outcome o = m_shapes.infer(n);
+        if (!o.conflict.empty()) decline(n, "shape inference disagrees with the declared shape, which is kept: " + o.conflict);
+        const ShapeValue* s = n.numOutputs() == 1 ? m_shapes.valueOf(n.output(0)) : nullptr;
+        if (s && s->allKnown() && !n.output(0)->constant()) {
             n.output(0)->setConstant(s->toTensor());
             markFolded(n);
+            m_valueFolds.insert(&n);
             return;
         }
+        countShapes(n, declared);
+        if (!o.hasRule)
+            for (const ir::Value* v : n.outputs())
+                if (v && !v->shape().rankKnown()) {
+                    decline(n, "no shape inference rule for " + n.opType() + ": '" + v->name() + "' keeps an unknown rank");
+                    break;
+                }
         if (isOp(&n, "Reshape")) rewriteReshapeTarget(n);
+    }
+
+    // What symbolic shape inference gained on the values that stay computed.
+    struct ShapeCensus {
+        int values = 0, improved = 0, rankedBefore = 0, ranked = 0, resolvedBefore = 0, resolved = 0;
+    };
+    static bool resolved(const Shape& s) {
+        auto named = [](const Dim& d) { return d.isKnown() || d.isSymbolic(); };
+        return s.rankKnown() && std::all_of(s.dims().begin(), s.dims().end(), named);
+    }
+    void countShapes(const ir::Node& n, const std::vector<Shape>& declared) {
+        for (int i = 0; i < n.numOutputs(); ++i) {
+            const ir::Value* v = n.output(i);
+            if (!v || v->constant()) continue;
+            const Shape& before = declared[size_t(i)];
+            ++m_census.values;
+            m_census.improved += v->shape() != before;
+            m_census.rankedBefore += before.rankKnown(), m_census.ranked += v->shape().rankKnown();
+            m_census.resolvedBefore += resolved(before), m_census.resolved += resolved(v->shape());
+        }
+    }
+
+    void recordShapeInference() {
+        const ShapeCensus& c = m_census;
+        if (c.improved == 0) return;
+        auto of = [&c](int n) { return std::to_string(n) + " of " + std::to_string(c.values); };
+        m_ctx.applied("symbolic shape inference", {}, nullptr,
+                      std::to_string(c.improved) + " computed value(s) got better shapes from symbolic shape inference: " +
+                          of(c.ranked) + " have a known rank (" + std::to_string(c.rankedBefore) + " before), " +
+                          of(c.resolved) + " have every dim a number or a symbol (" + std::to_string(c.resolvedBefore) +
+                          " before).");
     }
 
     // Every present input a constant (no input at all: Constant, or a generator).
@@ -100,32 +139,34 @@ private:
         return true;
     }
 
-    void foldWithKernel(ir::Node& n) {
-        if (isRandom(n)) return decline(n, n.opType() + " is random: folding would freeze one draw");
+    // Whether n was folded (else the decline says why).
+    bool foldWithKernel(ir::Node& n) {
+        if (isRandom(n)) return decline(n, n.opType() + " is random: folding would freeze one draw"), false;
         const ops::OpDef* def = m_ctx.registry().find(n.domain(), n.opType(), n.opsetVersion());
         if (!def)
-            return decline(n, "no CPU kernel for " + n.opType() + " at opset " + std::to_string(n.opsetVersion()));
+            return decline(n, "no CPU kernel for " + n.opType() + " at opset " + std::to_string(n.opsetVersion())), false;
         size_t inBytes = 0;
         std::vector<const HostTensor*> ins;
         for (const ir::Value* v : n.inputs()) {
             ins.push_back(v ? v->constant() : nullptr);
             if (v) inBytes += v->constant()->byteSize();
         }
-        if (std::string why = tooLarge(n, declaredOutputBytes(n), inBytes); !why.empty()) return decline(n, why);
+        if (std::string why = tooLarge(n, declaredOutputBytes(n), inBytes); !why.empty()) return decline(n, why), false;
         std::vector<HostTensor> outs(size_t(n.numOutputs()));
         ops::KernelContext kctx(n, ins, outs);
         if (Status st = def->kernel(kctx); !st.isOk())
-            return decline(n, "its kernel failed at build time: " + st.message());
+            return decline(n, "its kernel failed at build time: " + st.message()), false;
         size_t outBytes = 0;
         for (int i = 0; i < n.numOutputs(); ++i) {
             if (!n.output(i)) continue;
-            if (!outs[size_t(i)].isValid()) return decline(n, "its kernel left output " + std::to_string(i) + " empty");
+            if (!outs[size_t(i)].isValid()) return decline(n, "its kernel left output " + std::to_string(i) + " empty"), false;
             outBytes += outs[size_t(i)].byteSize();
         }
-        if (std::string why = tooLarge(n, outBytes, inBytes); !why.empty()) return decline(n, why);
+        if (std::string why = tooLarge(n, outBytes, inBytes); !why.empty()) return decline(n, why), false;
         for (int i = 0; i < n.numOutputs(); ++i)
             if (n.output(i)) n.output(i)->setConstant(std::move(outs[size_t(i)]));
         markFolded(n);
+        return true;
     }
 
     // The bytes of n's outputs from their inferred shapes (0 when some shape is not static).
@@ -151,27 +192,28 @@ private:
     void rewriteReshapeTarget(ir::Node& n) {
         ir::Value* x = n.input(0);
         ir::Value* target = n.input(1);
-        if (!x || !target || target->constant() || n.attrInt("allowzero", 0) != 0) return;
+        if (!x || !target || target->constant()) return;
         const ShapeValue* s = m_shapes.valueOf(target);
         if (!s) return;
-        std::string symbolic;
-        for (const ShapeElem& e : s->elems) symbolic += (symbolic.empty() ? "" : ", ") + e.toString();
+        const std::string symbolic = s->toString();
+        if (n.attrInt("allowzero", 0) != 0)
+            return decline(n, "Reshape target " + symbolic + " is computed at run time, and with allowzero = 1 a 0 "
+                              "cannot stand for the input's dim");
         auto dims = copyDimTarget(*s, x->shape());
         if (!dims)
-            return decline(n, "Reshape target [" + symbolic + "] has run-time elements that are not the input " +
-                                            x->shape().toString() + "'s dims at the same position");
+            return decline(n, "Reshape target " + symbolic + " has run-time elements that are not the input " +
+                                  x->shape().toString() + "'s dims at the same position (and more than one to infer)");
         HostTensor t = HostTensor::fromVector<int64_t>({int64_t(dims->size())}, *dims);
         const std::string text = valueText(t);
         ir::Node* shapeOp = target->producer();
         m_g.replaceInput(&n, 1, m_g.addConstant(n.name() + "_shape", std::move(t)));
-        ++m_reshapeRewrites;
         std::vector<const ir::Node*> matched{&n};
         if (shapeOp) matched.insert(matched.begin(), shapeOp);
         const bool inferred = std::count(dims->begin(), dims->end(), -1) != 0;
         m_ctx.applied("Reshape(x, [dim0(x), ..., c]) => Reshape(x, [0, ..., c])", matched, &n,
-                      "The run-time target [" + symbolic + "] of an input " + x->shape().toString() +
-                          " becomes the constant " + text + ": 0 copies the input's dim at the same position" +
-                          (inferred ? ", -1 is inferred from the element count." : "."));
+                      "Reshape target " + symbolic + " taken from the input " + x->shape().toString() +
+                          "'s own dims: written as " + text + " (0 copies the input's dim at the same position" +
+                          (inferred ? ", -1 is inferred from the element count)." : ")."));
     }
 
     void markFolded(ir::Node& n) {
@@ -208,7 +250,7 @@ private:
         std::string results;
         bool shapeArithmetic = false;
         for (const ir::Node* n : nodes) {
-            shapeArithmetic = shapeArithmetic || isOp(n, "Shape") || isOp(n, "Size");
+            shapeArithmetic = shapeArithmetic || m_valueFolds.count(n) != 0;
             for (const ir::Value* v : n->outputs())
                 if (v && isResult(v)) results += (results.empty() ? "'" : ", '") + v->name() + "' = " + valueText(*v->constant()) + "";
         }
@@ -234,12 +276,13 @@ private:
 
     ir::Graph& m_g;
     PassContext& m_ctx;
-    ShapeArithmetic m_shapes;
+    SymbolicShapes m_shapes;
     std::vector<Decline> m_declines;
-    int m_reshapeRewrites = 0;
+    ShapeCensus m_census;
     std::vector<ir::Node*> m_folded;
     std::unordered_set<const ir::Node*> m_foldedSet;
     std::unordered_map<const ir::Node*, int> m_foldedIndex;
+    std::unordered_set<const ir::Node*> m_valueFolds;  // folded from symbolic values, not by a kernel
 };
 
 class ConstantFoldingPass final : public Pass {
@@ -250,18 +293,8 @@ public:
     }
     Status run(ir::Graph& g, PassContext& ctx) override {
         KILN_RETURN_IF_ERROR(g.topologicalSort());
-        std::vector<Decline> declines;
-        for (int round = 1;; ++round) {
-            Folder folder(g, ctx);
-            KILN_RETURN_IF_ERROR(folder.run());
-            declines = folder.declines();
-            // Shape inference failing is no error: the shapes Kiln has stay as they are.
-            if (folder.reshapeRewrites() == 0 || round == kMaxRounds) break;
-            auto gained = reinferShapes(g);
-            if (!gained || *gained == 0) break;
-        }
-        for (Decline& d : declines) ctx.log().declined(std::move(d));
-        return Status::ok();
+        Folder folder(g, ctx);
+        return folder.run();
     }
 };
 

@@ -6,6 +6,8 @@
 //   Concat(x) => x, Split(x) into one output => x, Slice(x) covering every element => x
 //   Transpose(x, identity) => x
 //   Transpose(Transpose(x, p1), p2) => Transpose(x, q), q[i] = p1[p2[i]]  (=> x when q is the identity)
+//   Unsqueeze(Unsqueeze(x)), Reshape(Reshape(x)), ... => Reshape(x, c)   the second output's dims,
+//       read against x's, as a constant target: numbers, 0 for x's dim at the same position, one -1
 #include <algorithm>
 #include <climits>
 #include <numeric>
@@ -182,10 +184,10 @@ public:
                 continue;
             }
             auto it = rules().find(n->opType());
-            if (it == rules().end()) continue;
-            Verdict v = it->second(*n);
+            Verdict v = it == rules().end() ? Verdict{} : it->second(*n);
             if (!v.declined.empty()) ctx.declined({n}, v.declined);
             else if (v.keep) KILN_RETURN_IF_ERROR(remove(g, ctx, *n, v, removed));
+            else if (isReshapeLike(n)) composeReshapes(g, ctx, *n, removed);
         }
         g.removeNodes(removed);
         return Status::ok();
@@ -212,6 +214,54 @@ private:
         KILN_RETURN_IF_ERROR(g.replaceAllUses(out, v.keep));
         detach(g, n, removed);
         return Status::ok();
+    }
+
+    // Reshape-like nodes only move dims around: y = r2(r1(x)) is Reshape(x, c) for the c that
+    // writes y's dims relative to x's. Returns true when it rewrote n.
+    static bool composeReshapes(ir::Graph& g, PassContext& ctx, ir::Node& n, std::unordered_set<const ir::Node*>& removed) {
+        ir::Node* first = n.input(0) ? n.input(0)->producer() : nullptr;
+        if (!isReshapeLike(first) || removed.count(first) || !soleConsumer(first->output(0)) || g.opsetFor("") < 5) return false;
+        ir::Value* x = first->input(0);
+        ir::Value* y = n.output(0);
+        if (!x || !x->shape().rankKnown() || !y->shape().rankKnown()) return false;
+        if (passes::sameShape(x->shape(), y->shape()) && g.canReplaceAllUses(y, x)) {
+            ctx.applied(n.opType() + "(" + first->opType() + "(x)) => x", {first, &n}, nullptr,
+                        "The two give x's own shape " + x->shape().toString() + " back.");
+            if (!g.replaceAllUses(y, x).isOk()) return false;
+            detach(g, n, removed);
+            detach(g, *first, removed);
+            return true;
+        }
+        ShapeValue dims;
+        for (const Dim& d : y->shape().dims()) {
+            if ((d.isKnown() && d.value == 0) || (!d.isKnown() && !d.isSymbolic())) return false;  // 0 would copy
+            dims.elems.push_back(ShapeElem::of(d));
+        }
+        auto target = copyDimTarget(dims, x->shape());
+        if (!target) return false;
+        ir::Value* c = g.addConstant(n.name() + "_shape", HostTensor::fromVector<int64_t>({int64_t(target->size())}, *target));
+        detach(g, n, removed);
+        g.setOutput(&n, 0, nullptr);
+        detach(g, *first, removed);
+        ir::Node* r = addFusedNode(g, {first, &n}, "Reshape", "", {x, c}, {y});
+        r->setOpsetVersion(std::max(n.opsetVersion(), 5));
+        ctx.applied(n.opType() + "(" + first->opType() + "(x)) => Reshape(x, c)", {first, &n}, r,
+                    "Both only rearrange dims: " + x->shape().toString() + " -> " + y->shape().toString() +
+                        " is one Reshape to " + intsText(*target) + targetLegend(*target) + ".");
+        return true;
+    }
+
+    // " (0 copies x's dim at the same position, -1 is inferred)" for the entries a target has.
+    static std::string targetLegend(const std::vector<int64_t>& t) {
+        std::string s;
+        if (std::count(t.begin(), t.end(), 0)) s += "0 copies x's dim at the same position";
+        if (std::count(t.begin(), t.end(), -1)) s += (s.empty() ? "" : ", ") + std::string("-1 is inferred from the element count");
+        return s.empty() ? s : " (" + s + ")";
+    }
+
+    static bool isReshapeLike(const ir::Node* n) {
+        return n && n->domain().empty() && n->numOutputs() == 1 &&
+               (n->opType() == "Reshape" || n->opType() == "Unsqueeze" || n->opType() == "Squeeze" || n->opType() == "Flatten");
     }
 
     static void detach(ir::Graph& g, ir::Node& n, std::unordered_set<const ir::Node*>& removed) {

@@ -8,7 +8,8 @@
 namespace kiln::passes {
 
 // Cleanup (level 1)
-std::unique_ptr<Pass> makeConstantFoldingPass();      // constant_folding.cpp
+std::unique_ptr<Pass> makeConstantFoldingPass();      // constant_folding.cpp (+ symbolic_shapes.h)
+std::unique_ptr<Pass> makeCommonSubexpressionPass();  // common_subexpression.cpp
 std::unique_ptr<Pass> makeNoOpEliminationPass();      // noop_elimination.cpp
 std::unique_ptr<Pass> makeDeadLayerEliminationPass(); // dead_layer_elimination.cpp
 std::unique_ptr<Pass> makeFoldBatchNormPass();        // fold_batchnorm.cpp (+ Conv with per-channel Mul/Add)

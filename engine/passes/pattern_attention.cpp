@@ -4,10 +4,19 @@
 //   out = Reshape(Transpose[0,2,1,3](Softmax(q . k * scale [+ mask], last axis) . v) -> [B, S, H * Dv])
 //   => kiln.Attention(Q, K, V[, mask]; num_heads = H, scale)
 // The scale is a Div or Mul by a constant on the scores, or on q or k before their MatMul (the
-// factors multiply). Q, K, V are the [B, S, hidden] tensors before the per-head Reshape; the mask
-// is the additive tensor as the Add reads it (broadcast to [B, H, S, S]). The Reshapes are
-// matched on their output shapes (from shape inference), not on how their shape input is
-// computed: PyTorch's Shape -> Gather -> Concat arithmetic is left to dead-layer elimination.
+// factors multiply: PyTorch's scaled_dot_product_attention multiplies each by sqrt(1/sqrt(D))).
+// Q, K, V are the [B, S, hidden] tensors before the per-head Reshape; the mask is the additive
+// tensor as the Add reads it (broadcast to [B, H, S, S]), e.g. transformers' Where(mask, 0, -inf).
+// The Reshapes are matched on their output shapes (from symbolic shape inference), not on how
+// their shape input is computed: PyTorch's Shape -> Gather -> Concat arithmetic is left to
+// constant folding and dead-layer elimination.
+// The NaN guard PyTorch puts after the Softmax, p' = Where(IsNaN(p), 0, p) (a row whose mask is
+// all -inf gives NaN probabilities, which it zeroes), moves after the layer as
+//   y = Where(IsNaN(y), 0, y)
+// A row with NaN probabilities is exactly a row whose attention output is NaN, and p' = 0 gives
+// y = 0 there in the original as well; the two differ only when V itself holds a NaN.
+#include <cmath>
+
 #include "passes/pattern_match.h"
 #include "passes/pattern_utils.h"
 #include "passes/passes.h"
@@ -123,13 +132,44 @@ struct HeadSplit {
     int64_t heads = 0, headDim = 0;
 };
 
+// p' = Where(IsNaN(p), 0, p) after the Softmax.
+struct NanGuard {
+    const ir::Node* isNan = nullptr;
+    const ir::Node* where = nullptr;
+    ir::Value* zero = nullptr;  // the Where's constant 0
+};
+
 struct AttentionMatch {
     std::vector<const ir::Node*> nodes;
     HeadSplit q, k, v;
     ir::Value* mask = nullptr;
     double scale = 1.0;
     int64_t heads = 0;
+    NanGuard guard;
 };
+
+// The NaN guard reading the Softmax output p: p's consumers are exactly IsNaN(p) and
+// Where(IsNaN(p), 0, p). Sets why when an IsNaN reads p in some other arrangement.
+std::optional<NanGuard> nanGuardAfter(const ir::Node* softmax, std::string& why) {
+    const ir::Value* p = softmax->output(0);
+    NanGuard g;
+    for (const ir::Node* c : p->consumers()) {
+        if (isOp(c, "IsNaN")) g.isNan = c;
+        if (isOp(c, "Where")) g.where = c;
+    }
+    if (!g.isNan) return std::nullopt;
+    const std::string guard = "the Softmax's NaN guard is not p' = Where(IsNaN(p), 0, p): ";
+    if (p->isGraphOutput() || p->consumers().size() != 2 || !g.where)
+        return why = guard + "the probabilities p are read by " + std::to_string(p->consumers().size()) +
+                     " nodes" + (p->isGraphOutput() ? " and are a graph output" : ""), std::nullopt;
+    const double zero = scalarOf(g.where->input(1)).value_or(NAN);
+    if (g.where->numInputs() != 3 || g.where->input(0) != g.isNan->output(0) || g.where->input(2) != p || std::isnan(zero))
+        return why = guard + "Where '" + g.where->name() + "' does not select a constant for IsNaN(p), else p", std::nullopt;
+    if (zero != 0.0) return why = guard + "NaN probabilities become " + formatNumber(zero) + ", not 0", std::nullopt;
+    if (std::string busy = whyNotFusable(g.isNan->output(0), g.isNan); !busy.empty()) return why = guard + busy, std::nullopt;
+    g.zero = g.where->input(1);
+    return g;
+}
 
 // Strips a Div/Mul by a scalar constant from *v (moving *v to its input), multiplying scale.
 void takeScale(const ir::Value*& v, double& scale, std::vector<const ir::Node*>& nodes) {
@@ -234,6 +274,7 @@ std::string matchAttention(const ir::Node* softmax, const ir::Node* pv, Attentio
     const ir::Node* qk = nullptr;
     std::string why = matchScores(softmax, m, qk);
     if (!why.empty()) return why;
+    if (m.guard.isNan) m.nodes.insert(m.nodes.end(), {m.guard.isNan, m.guard.where});
     if (!(why = matchHeads(qk, pv, m)).empty()) return why;
     m.nodes.push_back(pv);
     // Output: Transpose back to [B, S, H, Dv], Reshape to [B, S, H * Dv].
@@ -263,11 +304,28 @@ public:
     Status run(ir::Graph& g, PassContext& ctx) override {
         NodeSweeper sweeper(g);
         for (ir::Node* softmax : nodeSnapshot(g)) {
-            // Anchor: Softmax whose output is the left operand of a MatMul (probabilities . V).
+            // Anchor: Softmax whose output (or its NaN guard's) is the left operand of a MatMul
+            // (probabilities . V).
             if (!isOp(softmax, "Softmax") || sweeper.gone(softmax)) continue;
-            const ir::Node* pv = soleConsumer(softmax->output(0));
-            if (!isOp(pv, "MatMul") || pv->input(0) != softmax->output(0)) continue;
             AttentionMatch m;
+            const ir::Value* probs = softmax->output(0);
+            std::string guardWhy;
+            if (auto guard = nanGuardAfter(softmax, guardWhy)) {
+                m.guard = *guard;
+                probs = guard->where->output(0);
+            }
+            if (!guardWhy.empty()) {
+                ctx.declined({softmax}, guardWhy);
+                continue;
+            }
+            const ir::Node* pv = soleConsumer(probs);
+            if (!pv) {
+                for (const ir::Node* c : probs->consumers())
+                    if (isOp(c, "MatMul") && c->input(0) == probs)
+                        ctx.declined({softmax, c}, whyNotFusable(probs, probs->producer()));
+                continue;
+            }
+            if (!isOp(pv, "MatMul") || pv->input(0) != probs) continue;
             const std::string why = matchAttention(softmax, pv, m);
             if (!why.empty()) {
                 ctx.declined(m.nodes.empty() ? std::vector<const ir::Node*>{softmax, pv} : m.nodes, why);
@@ -284,13 +342,33 @@ private:
     static void rewrite(ir::Graph& g, PassContext& ctx, const AttentionMatch& m) {
         std::vector<ir::Value*> inputs{m.q.input, m.k.input, m.v.input};
         if (m.mask) inputs.push_back(m.mask);
-        ir::Node* att = addFusedNode(g, m.nodes, "Attention", kKilnDomain, inputs, {m.nodes.back()->output(0)});
+        ir::Value* y = m.nodes.back()->output(0);
+        ir::Value* out = m.guard.isNan ? g.addIntermediate(y->name() + "_unguarded") : y;
+        ir::Node* att = addFusedNode(g, m.nodes, "Attention", kKilnDomain, inputs, {out});
         att->setAttr("num_heads", ir::Attribute(m.heads));
         att->setAttr("scale", ir::Attribute(float(m.scale)));
+        std::string guard;
+        if (m.guard.isNan) guard = addNanGuard(g, m, out, y);
         ctx.applied("multi-head attention => kiln.Attention", m.nodes, att,
                     "Recognized multi-head attention: per head, y = softmax(Q K^T * " + formatNumber(m.scale) +
                         (m.mask ? " + mask" : "") + ") V with " + std::to_string(m.heads) + " heads of size " +
-                        std::to_string(m.q.headDim) + ", " + std::to_string(m.nodes.size()) + " nodes -> 1 layer");
+                        std::to_string(m.q.headDim) + ", " + std::to_string(m.nodes.size()) + " nodes -> " +
+                        (guard.empty() ? "1 layer" : "3 layers") + guard);
+    }
+
+    // y = Where(IsNaN(a), 0, a) for the attention output a: the Softmax's guard, moved after it.
+    static std::string addNanGuard(ir::Graph& g, const AttentionMatch& m, ir::Value* a, ir::Value* y) {
+        a->setType(y->dtype());
+        a->setShape(y->shape());
+        ir::Value* isNan = g.addIntermediate(y->name() + "_isnan");
+        isNan->setType(DataType::Bool);
+        isNan->setShape(y->shape());
+        ir::Node* isNanNode = addFusedNode(g, {m.guard.isNan}, "IsNaN", "", {a}, {isNan});
+        isNanNode->setOpsetVersion(m.guard.isNan->opsetVersion());
+        ir::Node* where = addFusedNode(g, {m.guard.where}, "Where", "", {isNan, m.guard.zero, a}, {y});
+        where->setOpsetVersion(m.guard.where->opsetVersion());
+        return "; the Softmax's NaN guard Where(IsNaN(p), 0, p) moves after the layer as y = Where(IsNaN(y), 0, y): "
+               "a fully masked row is NaN in both and set to 0 as before";
     }
 };
 

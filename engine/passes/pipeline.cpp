@@ -11,8 +11,14 @@ namespace kiln::passes {
 std::vector<PipelineEntry> makePipeline() {
     std::vector<PipelineEntry> p;
     // Folding first: PyTorch exports compute shapes at run time (Shape -> Gather -> Concat ->
-    // Reshape); once folded, Reshapes have constant shapes and later patterns can match them.
+    // Reshape). Constant folding runs Kiln's symbolic shape inference node by node as it walks:
+    // a Reshape target made constant gives the Reshape's output a shape before the next layer's
+    // shape arithmetic is looked at, so one walk folds them all, and every later pass sees static
+    // ranks (fuse-residual compares shapes, recognize-attention reads the head Reshapes' dims).
     p.push_back({makeConstantFoldingPass(), 1});
+    // After folding: the exporter's duplicate Constants are initializers by then, and equal
+    // small constants are what lets the per-layer copies of a computation merge.
+    p.push_back({makeCommonSubexpressionPass(), 1});
     p.push_back({makeNoOpEliminationPass(), 1});
     p.push_back({makeDeadLayerEliminationPass(), 1});
     // After folding, so BatchNormalization parameters are constants.

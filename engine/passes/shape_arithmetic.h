@@ -1,9 +1,12 @@
-// The shape arithmetic of PyTorch exports, evaluated with symbolic dims. Shape(x) yields x's
-// dims, each a known number or a symbol ("batch"); Gather, Slice, Unsqueeze, Squeeze, Concat,
-// Cast and Identity carry them along. A value whose elements all turn out known can be folded
-// into a constant although x itself is not constant (Shape(x)[2] = 64 for x: [batch, seq, 64]);
-// a Reshape target whose other elements are dims of the Reshape's own input can become a
-// constant with 0 ("copy this dim") entries.
+// Symbolic values: the shape arithmetic of PyTorch exports, evaluated with symbolic dims.
+// Shape(x) yields x's dims, each a known number or a symbol ("batch"); Gather, Slice, Unsqueeze,
+// Squeeze, Concat, Reshape, Cast and Identity carry them along; Add, Sub, Mul and Div compute
+// with them (batch * 4 is the symbol "4*batch"), Equal / Less / Greater / Not / Where decide what
+// the signs of dims decide (a dim is never -1). A value whose elements all turn out known can be
+// folded into a constant although x itself is not constant (Shape(x)[2] = 64 for x: [batch, seq,
+// 64]); a Reshape target whose other elements are dims of the Reshape's own input can become a
+// constant with 0 ("copy this dim") entries. Symbolic shape inference (symbolic_shapes.h) reads
+// these values as Reshape targets, Expand shapes, Slice bounds and Range limits.
 #pragma once
 
 #include <optional>
@@ -14,8 +17,12 @@
 #include "core/host_tensor.h"
 #include "core/shape.h"
 #include "ir/graph.h"
+#include "passes/symbolic_dims.h"
 
 namespace kiln::passes {
+
+// Shape tensors are tiny; a longer integer tensor is data, not a shape.
+inline constexpr int64_t kMaxShapeElems = 64;
 
 // One element of a shape tensor: a known number (which may be -1 in a Reshape target), or else
 // the dim it stands for (a symbol, or unknown).
@@ -24,24 +31,31 @@ struct ShapeElem {
     Dim dim;
 
     static ShapeElem of(const Dim& d) { return d.isKnown() ? ShapeElem{d.value, {}} : ShapeElem{std::nullopt, d}; }
+    static ShapeElem number(int64_t v) { return ShapeElem{v, {}}; }
+    // The dim this element stands for: a number >= 0 or a symbol; unknown otherwise.
+    Dim asDim() const { return value ? (*value >= 0 ? Dim(*value) : Dim::unknown()) : dim; }
     std::string toString() const { return value ? std::to_string(*value) : dim.toString(); }
 };
 
-// A 1-D int64 tensor of dims (or a scalar, holding one).
+// A 1-D integer (or bool) tensor of dims, or a scalar holding one.
 struct ShapeValue {
     std::vector<ShapeElem> elems;
     bool scalar = false;
+    DataType dtype = DataType::Int64;
 
     bool allKnown() const;
-    HostTensor toTensor() const;  // int64 [n], or a scalar; only when allKnown()
+    HostTensor toTensor() const;  // of dtype, [n] or a scalar; only when allKnown()
+    std::string toString() const; // "[batch, sequence, 4, 16]"
 };
 
 class ShapeArithmetic {
 public:
-    // The symbolic value of n's output 0, computed from its inputs' and remembered for the nodes
-    // that read it; nullopt when n is not shape arithmetic Kiln can follow.
+    explicit ShapeArithmetic(DimAlgebra& dims) : m_dims(dims) {}
+
+    // The symbolic value of n's output 0, computed from its inputs' values and shapes and
+    // remembered for the nodes that read it; null when n is not shape arithmetic Kiln can follow.
     const ShapeValue* evaluate(const ir::Node& n);
-    // The symbolic value of v: one evaluate() computed, or that of a small int64 constant.
+    // The symbolic value of v: one evaluate() computed, or that of a small integer constant.
     const ShapeValue* valueOf(const ir::Value* v);
 
 private:
@@ -51,7 +65,12 @@ private:
     std::optional<ShapeValue> unsqueeze(const ir::Node& n);
     std::optional<ShapeValue> squeeze(const ir::Node& n);
     std::optional<ShapeValue> concat(const ir::Node& n);
+    std::optional<ShapeValue> reshape(const ir::Node& n);
+    std::optional<ShapeValue> elementwise(const ir::Node& n);
+    std::optional<ShapeValue> where(const ir::Node& n);
+    std::optional<ShapeElem> binary(const std::string& op, const ShapeElem& a, const ShapeElem& b);
 
+    DimAlgebra& m_dims;
     std::unordered_map<const ir::Value*, ShapeValue> m_values;
 };
 

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "backends/cpu/cpu_executor.h"
 #include "core/host_tensor.h"
 #include "ir/graph.h"
 #include "passes/pass.h"
@@ -22,6 +23,7 @@ using Attrs = std::vector<std::pair<std::string, ir::Attribute>>;
 class TestGraph {
 public:
     explicit TestGraph(int opset = 13);
+    int opset() const { return m_opset; }
     ir::Value* input(const std::string& name, std::vector<int64_t> dims, DataType type = DataType::Float32);
     ir::Value* constant(const std::string& name, HostTensor t);
     // Uniform in [lo, hi), deterministic per name.
@@ -37,6 +39,7 @@ public:
 
 private:
     ir::Graph m_g;
+    int m_opset;
     int m_counter = 0;
 };
 
@@ -53,5 +56,12 @@ int countOps(const ir::Graph& g, const std::string& opType, const std::string& d
 // Empty string when equivalent within maxRelL2, else a description of the difference.
 std::string checkEquivalent(const ir::Graph& before, const ir::Graph& after, double maxRelL2 = 1e-5,
                             uint64_t seed = 1234);
+// The same on given inputs (NaN in the same places counts as equal).
+std::string checkEquivalentOn(const ir::Graph& before, const ir::Graph& after, const cpu::TensorMap& inputs,
+                              double maxRelL2 = 1e-5);
+
+// Forgets the shape of every computed value (not graph inputs, not constants), the way libonnx's
+// inference loses them after a Reshape whose target is computed at run time.
+void forgetShapes(ir::Graph& g);
 
 }  // namespace kiln::test

@@ -1,11 +1,13 @@
 #include "graph/graph_items.h"
 
+#include <QCoreApplication>
 #include <QFontMetricsF>
 #include <QPainter>
 #include <QStyleOptionGraphicsItem>
 #include <QtMath>
 #include <cmath>
 
+#include "engine/engine_model.h"
 #include "graph/labels.h"
 
 namespace kiln::views {
@@ -47,11 +49,11 @@ QVariant BoxItem::itemChange(GraphicsItemChange change, const QVariant& value) {
     return QGraphicsItem::itemChange(change, value);
 }
 
-NodeItem::NodeItem(const ir::Node* node, int layoutIndex)
+NodeItem::NodeItem(const ir::Node* node, int layoutIndex, const EngineModel* engine)
     : BoxItem(layoutIndex), m_node(node), m_category(categoryOf(node->opType(), node->domain())) {
     setFlags(ItemIsSelectable);
     setZValue(2);
-    m_title = qs(node->opType());
+    m_title = qualifiedOpType(*node);
     m_name = elided(qs(node->name()), textFont());
     // Weights of one shape share a line: "scale, B, mean, var ⟨64⟩".
     QStringList slotNames;
@@ -69,12 +71,46 @@ NodeItem::NodeItem(const ir::Node* node, int layoutIndex)
         slotNames << inputSlotName(*node, i);
     }
     flush();
-    const QFontMetricsF title(titleFont()), text(textFont());
-    double w = std::max(title.horizontalAdvance(m_title), text.horizontalAdvance(m_name));
+    if (engine) addEngineLines(*engine);
+    const QFontMetricsF title(titleFont()), text(textFont()), small(labelFont());
+    const double tagW = m_precision.isEmpty() ? 0 : small.horizontalAdvance(m_precision) + 8;
+    double w = std::max(title.horizontalAdvance(m_title) + 2 * tagW, text.horizontalAdvance(m_name));
     for (const QString& line : m_weights) w = std::max(w, text.horizontalAdvance(line));
-    const double h = title.height() + text.height() * (1 + m_weights.size()) + 2 * kPadY + 2;
+    if (!m_origins.isEmpty()) w = std::max(w, text.horizontalAdvance(m_origins));
+    if (!m_time.isEmpty()) w = std::max(w, text.horizontalAdvance(m_time));
+    if (!m_badge.isEmpty()) w = std::max(w, small.horizontalAdvance(m_badge) + 24);
+    const int lines = 1 + int(m_weights.size()) + (m_origins.isEmpty() ? 0 : 1) + (m_time.isEmpty() ? 0 : 1);
+    const double h = title.height() + text.height() * lines + 2 * kPadY + 2 + (m_time.isEmpty() ? 0 : 3);
     m_size = QSizeF(std::max(kMinWidth, std::ceil(w + 2 * kPadX)), std::ceil(h));
-    setToolTip(QStringLiteral("%1 (%2)").arg(qs(node->name()), qualifiedOpType(*node)));
+    QString tip = QStringLiteral("%1 (%2)").arg(qs(node->name()), m_title);
+    if (!m_origins.isEmpty()) tip += QLatin1Char('\n') + originsText(*node);
+    if (!m_time.isEmpty()) tip += QLatin1Char('\n') + m_time;
+    setToolTip(tip);
+}
+
+void NodeItem::addEngineLines(const EngineModel& engine) {
+    const int origins = int(m_node->origins().size());
+    if (origins > 1) {
+        m_badge = QCoreApplication::translate("NodeItem", "%n nodes", nullptr, origins);
+        // The optimizer usually names a fused layer after its origins; then the name says it all.
+        const QString all = originsText(*m_node);
+        if (all != qs(m_node->name())) m_origins = QFontMetricsF(textFont()).elidedText(all, Qt::ElideMiddle, kMaxTextWidth);
+    }
+    // FP32 is the default; other precisions are what a reader looks for.
+    if (const plan::LayerRecord* rec = engine.record(m_node); rec && rec->precision != "FP32")
+        m_precision = qs(rec->precision);
+    if (const LayerProfile* p = engine.profile(m_node)) {
+        m_time = QCoreApplication::translate("NodeItem", "%1 ms · %2%")
+                     .arg(p->averageMs, 0, 'f', p->averageMs < 0.1 ? 3 : 2)
+                     .arg(p->percentage, 0, 'f', 1);
+        m_heat = engine.maxShare() > 0 ? p->percentage / engine.maxShare() : 0.0;
+    }
+}
+
+QRectF NodeItem::boundingRect() const {
+    // The origins badge sits on the top border, half outside the box.
+    const double badge = m_badge.isEmpty() ? 0 : QFontMetricsF(labelFont()).height() / 2 + 2;
+    return BoxItem::boundingRect().adjusted(0, -badge, 0, 0);
 }
 
 void NodeItem::setFindHit(bool hit) {
@@ -83,32 +119,62 @@ void NodeItem::setFindHit(bool hit) {
     update();
 }
 
+QPen NodeItem::borderPen() const {
+    if (isSelected()) return QPen(kHighlight, 2.5);
+    if (m_findHit) return QPen(kFindColor.darker(130), 2.5);
+    if (m_heat >= 0) return QPen(heatColor(m_heat).darker(125), 1.0 + 2.5 * m_heat);
+    return QPen(QColor(0x40, 0x40, 0x40), 1.0);
+}
+
 void NodeItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget*) {
     const QRectF r(-m_size.width() / 2, -m_size.height() / 2, m_size.width(), m_size.height());
-    QPen pen(isSelected() ? kHighlight : QColor(0x40, 0x40, 0x40), isSelected() ? 2.5 : 1.0);
-    if (m_findHit && !isSelected()) pen = QPen(kFindColor.darker(130), 2.5);
-    painter->setPen(pen);
+    painter->setPen(borderPen());
     painter->setBrush(Qt::white);
     painter->drawRoundedRect(r, kRadius, kRadius);
-    const QFontMetricsF title(titleFont()), text(textFont());
+    const QFontMetricsF title(titleFont()), text(textFont()), small(labelFont());
     const double headerH = title.height() + kPadY;
     QPainterPath header;
     header.addRoundedRect(r.adjusted(0.5, 0.5, -0.5, 0), kRadius, kRadius);
     QPainterPath clip;
     clip.addRect(QRectF(r.left(), r.top(), r.width(), headerH));
     painter->fillPath(header.intersected(clip), categoryColor(m_category));
+    const QRectF timeRect(r.left() + 2, r.bottom() - text.height() - 3, r.width() - 4, text.height() + 1);
+    if (m_heat >= 0) painter->fillRect(timeRect, heatColor(m_heat));
     if (!showText(option, painter)) return;
     painter->setPen(Qt::black);
     painter->setFont(titleFont());
     painter->drawText(QRectF(r.left(), r.top() + 2, r.width(), headerH - 2), Qt::AlignCenter, m_title);
+    if (!m_precision.isEmpty()) {
+        painter->setFont(labelFont());
+        painter->drawText(QRectF(r.left(), r.top() + 2, r.width() - 5, headerH - 2), Qt::AlignRight | Qt::AlignVCenter, m_precision);
+    }
     painter->setFont(textFont());
     painter->setPen(QColor(0x30, 0x30, 0x30));
     double y = r.top() + headerH + 1;
     painter->drawText(QRectF(r.left() + kPadX, y, r.width() - 2 * kPadX, text.height()), Qt::AlignCenter, m_name);
+    if (!m_origins.isEmpty()) {
+        y += text.height();
+        painter->setPen(QColor(0x6a, 0x4a, 0x2a));
+        painter->drawText(QRectF(r.left() + kPadX, y, r.width() - 2 * kPadX, text.height()), Qt::AlignCenter, m_origins);
+    }
     painter->setPen(QColor(0x55, 0x55, 0x55));
     for (const QString& line : m_weights) {
         y += text.height();
         painter->drawText(QRectF(r.left() + kPadX, y, r.width() - 2 * kPadX, text.height()), Qt::AlignLeft, line);
+    }
+    if (m_heat >= 0) {
+        painter->setPen(m_heat > 0.6 ? Qt::white : Qt::black);
+        painter->drawText(timeRect, Qt::AlignCenter, m_time);
+    }
+    if (!m_badge.isEmpty()) {
+        const double bw = small.horizontalAdvance(m_badge) + 10, bh = small.height() + 1;
+        const QRectF badge(r.right() - bw - 6, r.top() - bh / 2, bw, bh);
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(QColor(0x37, 0x47, 0x4f));
+        painter->drawRoundedRect(badge, bh / 2, bh / 2);
+        painter->setPen(Qt::white);
+        painter->setFont(labelFont());
+        painter->drawText(badge, Qt::AlignCenter, m_badge);
     }
 }
 

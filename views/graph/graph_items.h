@@ -12,6 +12,7 @@
 namespace kiln::views {
 
 class EdgeItem;
+class EngineModel;
 
 // Below this zoom level the canvas draws boxes and lines only (level of detail).
 inline constexpr double kTextLevelOfDetail = 0.4;
@@ -36,23 +37,36 @@ private:
 };
 
 // One IR node: op type, name and its weights ("W ⟨64×3×7×7⟩") in a box coloured by category.
+// An engine layer (with `engine`) also shows the ONNX nodes it came from (a "3 nodes" badge and
+// their names), a precision tag when not FP32 and, after a profiled run, its time and share
+// in a strip and as the border's heat.
 class NodeItem : public BoxItem {
 public:
     enum { Type = UserType + 1 };
-    NodeItem(const ir::Node* node, int layoutIndex);
+    NodeItem(const ir::Node* node, int layoutIndex, const EngineModel* engine = nullptr);
     int type() const override { return Type; }
+    QRectF boundingRect() const override;
     void paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
 
     const ir::Node* node() const { return m_node; }
     NodeCategory category() const { return m_category; }
+    const QString& title() const { return m_title; }
     const QStringList& weightLines() const { return m_weights; }
+    // The origins, unless a single node or the layer's name already lists them.
+    const QString& originsLine() const { return m_origins; }
+    const QString& badgeText() const { return m_badge; }      // "3 nodes", or empty
+    const QString& timeText() const { return m_time; }        // "0.12 ms · 8.4%", or empty
+    double heat() const { return m_heat; }                    // share / largest share, or -1
     void setFindHit(bool hit);
 
 private:
+    void addEngineLines(const EngineModel& engine);
+    QPen borderPen() const;
     const ir::Node* m_node;
     NodeCategory m_category;
-    QString m_title, m_name;
+    QString m_title, m_name, m_origins, m_badge, m_precision, m_time;
     QStringList m_weights;
+    double m_heat = -1;
     bool m_findHit = false;
 };
 

@@ -2,6 +2,7 @@
 
 #include <QSet>
 
+#include "engine/engine_model.h"
 #include "graph/labels.h"
 
 namespace kiln::views {
@@ -18,9 +19,16 @@ GraphScene::~GraphScene() {
     clear();
 }
 
-void GraphScene::setGraph(const ir::Graph* graph, bool startLayout) {
+void GraphScene::setGraph(const ir::Graph* graph, bool startLayout) { setContent(graph, nullptr, startLayout); }
+
+void GraphScene::setEngine(const EngineModel* engine, bool startLayout) {
+    setContent(engine ? &engine->network() : nullptr, engine, startLayout);
+}
+
+void GraphScene::setContent(const ir::Graph* graph, const EngineModel* engine, bool startLayout) {
     m_runner.cancel();
     m_graph = graph;
+    m_engine = engine;
     buildItems();
     if (!m_graph || !startLayout) return;
     m_since.start();
@@ -62,7 +70,7 @@ void GraphScene::buildItems() {
         addBox(inputs.back());
     }
     for (const auto& n : m_graph->nodes()) {
-        auto* item = new NodeItem(n.get(), int(m_boxes.size()));
+        auto* item = new NodeItem(n.get(), int(m_boxes.size()), m_engine);
         addBox(item);
         m_nodes << item;
         m_byNode.insert(n.get(), item);
@@ -152,7 +160,9 @@ QList<NodeItem*> GraphScene::find(const QString& text) {
     auto matches = [&needle](const std::string& s) { return qs(s).contains(needle, Qt::CaseInsensitive); };
     for (NodeItem* item : m_nodes) {
         const ir::Node* n = item->node();
-        bool hit = matches(n->name()) || matches(n->opType());
+        bool hit = matches(n->name()) || qualifiedOpType(*n).contains(needle, Qt::CaseInsensitive);
+        // An engine layer is also found by the ONNX nodes it came from.
+        for (const std::string& o : n->origins()) hit = hit || matches(o);
         for (const ir::Value* v : n->inputs()) hit = hit || (v && matches(v->name()));
         for (const ir::Value* v : n->outputs()) hit = hit || (v && matches(v->name()));
         if (hit) {

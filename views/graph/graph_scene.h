@@ -14,6 +14,8 @@
 
 namespace kiln::views {
 
+class EngineModel;
+
 class GraphScene : public QGraphicsScene {
     Q_OBJECT
 public:
@@ -23,9 +25,12 @@ public:
     // Rebuilds the items for `graph` (not owned; it must outlive its use here, or be replaced
     // by setGraph(nullptr) first) and, unless told not to, starts a layout in the worker thread.
     void setGraph(const ir::Graph* graph, bool startLayout = true);
+    // The same for an engine's network: its boxes also show origins, precision and run times.
+    void setEngine(const EngineModel* engine, bool startLayout = true);
     // Lays out on the calling thread (the headless export).
     bool layoutNow(QString* error = nullptr);
     const ir::Graph* graph() const { return m_graph; }
+    const EngineModel* engine() const { return m_engine; }
     bool isLaidOut() const { return m_laidOut; }
 
     const QList<NodeItem*>& nodeItems() const { return m_nodes; }
@@ -34,8 +39,9 @@ public:
     NodeItem* selectedNodeItem() const;
     void selectOnly(QGraphicsItem* item);
 
-    // Nodes whose name or op type contains `text`, or that read or write a tensor whose name
-    // contains it (case-insensitive), in graph order. Marks them as find hits.
+    // Nodes whose name, op type ("kiln.FusedConv") or origin contains `text`, or that read or
+    // write a tensor whose name contains it (case-insensitive), in graph order. Marks them as
+    // find hits.
     QList<NodeItem*> find(const QString& text);
     void clearFindHits();
 
@@ -45,6 +51,7 @@ signals:
     void layoutFailed(const QString& message);
 
 private:
+    void setContent(const ir::Graph* graph, const EngineModel* engine, bool startLayout);
     void buildItems();
     void addEdgesOf(const ir::Value* value, BoxItem* from);
     LayoutRequest makeRequest();
@@ -52,6 +59,7 @@ private:
     void onSelectionChanged();
 
     const ir::Graph* m_graph = nullptr;
+    const EngineModel* m_engine = nullptr;
     LayoutRunner m_runner;
     quint64 m_requestId = 0;
     bool m_laidOut = false;

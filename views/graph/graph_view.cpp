@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "engine/engine_model.h"
 #include "graph/graph_items.h"
 #include "graph/node_category.h"
 
@@ -27,6 +28,12 @@ GraphView::GraphView(QWidget* parent) : QGraphicsView(parent), m_legend(new Lege
 }
 
 void GraphView::setLegendVisible(bool visible) { m_legend->setVisible(visible); }
+
+void GraphView::setHeatScale(double maxShare) {
+    m_legend->setHeatScale(maxShare);
+    m_legend->resize(m_legend->sizeHint());
+    m_legend->move(8, viewport()->height() - m_legend->height() - 8);
+}
 
 void GraphView::setZoom(double zoom) {
     zoom = std::clamp(zoom, kMinZoom, kMaxZoom);
@@ -111,11 +118,24 @@ LegendWidget::LegendWidget(QWidget* parent) : QWidget(parent) {
     setAttribute(Qt::WA_TransparentForMouseEvents);
 }
 
+void LegendWidget::setHeatScale(double maxShare) {
+    m_maxShare = maxShare;
+    updateGeometry();
+    update();
+}
+
+QString LegendWidget::heatTitle() const { return tr("Share of layer time"); }
+
 QSize LegendWidget::sizeHint() const {
     const QFontMetrics fm(font());
     int w = 0;
     for (int i = 0; i < kNodeCategoryCount; ++i) w = std::max(w, fm.horizontalAdvance(categoryName(NodeCategory(i))));
-    return QSize(w + 36, kNodeCategoryCount * (fm.height() + 3) + 12);
+    int h = kNodeCategoryCount * (fm.height() + 3) + 12;
+    if (m_maxShare > 0) {
+        w = std::max(w, fm.horizontalAdvance(heatTitle()) - 22);
+        h += 2 * fm.height() + 16;  // title, gradient bar, end labels
+    }
+    return QSize(w + 36, h);
 }
 
 void LegendWidget::paintEvent(QPaintEvent*) {
@@ -135,6 +155,21 @@ void LegendWidget::paintEvent(QPaintEvent*) {
         p.drawText(QRect(30, y, width() - 34, fm.height()), Qt::AlignVCenter | Qt::AlignLeft, categoryName(c));
         y += fm.height() + 3;
     }
+    if (m_maxShare <= 0) return;
+    y += 4;
+    p.drawText(QRect(8, y, width() - 12, fm.height()), Qt::AlignVCenter | Qt::AlignLeft, heatTitle());
+    y += fm.height() + 2;
+    const QRect bar(8, y, width() - 16, 8);
+    QLinearGradient gradient(bar.topLeft(), bar.topRight());
+    for (int i = 0; i <= 4; ++i) gradient.setColorAt(i / 4.0, heatColor(i / 4.0));
+    p.setPen(QColor(0x80, 0x80, 0x80));
+    p.setBrush(gradient);
+    p.drawRect(bar);
+    y += bar.height() + 1;
+    p.setPen(Qt::black);
+    p.drawText(QRect(8, y, width() - 16, fm.height()), Qt::AlignLeft | Qt::AlignVCenter, QStringLiteral("0%"));
+    p.drawText(QRect(8, y, width() - 16, fm.height()), Qt::AlignRight | Qt::AlignVCenter,
+               QStringLiteral("%1%").arg(m_maxShare, 0, 'f', 1));
 }
 
 }  // namespace kiln::views

@@ -15,6 +15,9 @@ public:
 
     double zoom() const { return transform().m11(); }
     void setLegendVisible(bool visible);
+    // A profiled engine: the legend adds the heat scale of layer times, 0 .. maxShare %.
+    // 0 removes it.
+    void setHeatScale(double maxShare);
 
 public slots:
     void zoomIn();
@@ -35,15 +38,21 @@ private:
     LegendWidget* m_legend;
 };
 
-// The colour key of node categories.
+// The colour key of node categories (and, for a profiled engine, of layer time).
 class LegendWidget : public QWidget {
     Q_OBJECT
 public:
     explicit LegendWidget(QWidget* parent = nullptr);
     QSize sizeHint() const override;
+    void setHeatScale(double maxShare);
+    double heatScale() const { return m_maxShare; }
 
 protected:
     void paintEvent(QPaintEvent* event) override;
+
+private:
+    QString heatTitle() const;
+    double m_maxShare = 0;
 };
 
 }  // namespace kiln::views

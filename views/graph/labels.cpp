@@ -65,7 +65,7 @@ QString inputSlotName(const ir::Node& node, int index) {
 
 QString qualifiedOpType(const ir::Node& node) {
     if (node.domain().empty() || node.domain() == "ai.onnx") return qs(node.opType());
-    return qs(node.domain()) + QStringLiteral("::") + qs(node.opType());
+    return qs(node.domain()) + QLatin1Char('.') + qs(node.opType());
 }
 
 }  // namespace kiln::views

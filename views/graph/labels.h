@@ -16,7 +16,7 @@ QString valueLabel(const ir::Value& v);
 // The conventional name of a node's i-th input ("W" for Conv's weight, "B" for its bias);
 // falls back to "in<i>" where the op has no usual names.
 QString inputSlotName(const ir::Node& node, int index);
-// "Conv" or "kiln::FusedConv".
+// "Conv" or "kiln.FusedConv" (domain-qualified outside the ONNX domain, as reports write it).
 QString qualifiedOpType(const ir::Node& node);
 inline QString qs(const std::string& s) { return QString::fromStdString(s); }
 

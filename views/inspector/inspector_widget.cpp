@@ -6,22 +6,19 @@
 #include <QTextBrowser>
 #include <QVBoxLayout>
 
+#include "engine/engine_model.h"
 #include "graph/labels.h"
+#include "inspector/engine_text.h"
 #include "inspector/histogram_plot.h"
+#include "inspector/html.h"
 #include "ir/stats.h"
 
 namespace kiln::views {
 
-namespace {
-
-QString esc(const QString& s) { return s.toHtmlEscaped(); }
-QString row(const QString& key, const QString& value) {
-    return QStringLiteral("<tr><td style='color:#555;padding-right:10px'>%1</td><td>%2</td></tr>").arg(esc(key), esc(value));
-}
-QString section(const QString& title) { return QStringLiteral("<h4 style='margin-bottom:2px'>%1</h4>").arg(esc(title)); }
-QString table(const QString& rows) { return QStringLiteral("<table cellspacing='0'>%1</table>").arg(rows); }
-
-}  // namespace
+using html::esc;
+using html::row;
+using html::section;
+using html::table;
 
 InspectorWidget::InspectorWidget(QWidget* parent)
     : QWidget(parent), m_text(new QTextBrowser(this)), m_weightPicker(new QComboBox(this)),
@@ -53,6 +50,13 @@ void InspectorWidget::clear() {
 
 void InspectorWidget::showModel(const ir::Graph* graph, const QString& fileName) {
     if (!graph) return clear();
+    if (m_engine && graph == &m_engine->network()) {
+        m_text->setHtml(EngineText::model(*m_engine, fileName));
+        m_weights.clear();
+        m_stats = {};
+        setWeightsVisible(false);
+        return;
+    }
     const ir::ModelInfo& info = graph->info();
     const ir::GraphStats stats = ir::computeStats(*graph);
     const QLocale loc;
@@ -85,6 +89,11 @@ void InspectorWidget::showModel(const ir::Graph* graph, const QString& fileName)
 
 void InspectorWidget::showNode(const ir::Node* node) {
     if (!node) return clear();
+    if (m_engine && m_engine->layerIndex(node) >= 0) {
+        m_text->setHtml(EngineText::layer(*m_engine, *node));
+        listWeights(node);
+        return;
+    }
     QString rows = row(tr("Name"), qs(node->name()));
     rows += row(tr("Op type"), qs(node->opType()));
     rows += row(tr("Domain"), node->domain().empty() ? QStringLiteral("ai.onnx") : qs(node->domain()));
@@ -110,13 +119,17 @@ void InspectorWidget::showNode(const ir::Node* node) {
     html += section(tr("Outputs")) + table(valueRows(node->outputs(), [](int i) { return QStringLiteral("out%1").arg(i); }));
     if (!node->docString().empty()) html += section(tr("Description")) + QStringLiteral("<p>%1</p>").arg(esc(qs(node->docString())));
     m_text->setHtml(html);
+    listWeights(node);
+}
 
+void InspectorWidget::listWeights(const ir::Node* node) {
     m_weights.clear();
     const QSignalBlocker blocker(m_weightPicker);
     m_weightPicker->clear();
     for (int i = 0; i < node->numInputs(); ++i) {
         const ir::Value* v = node->input(i);
-        if (!v || !v->constant()) continue;
+        // Weights read back from a report have a shape but no data.
+        if (!v || !v->constant() || !v->constant()->raw()) continue;
         m_weights.push_back(v);
         m_weightPicker->addItem(QStringLiteral("%1: %2 \u27E8%3\u27E9").arg(inputSlotName(*node, i), qs(v->name()), shapeText(v->shape())));
     }

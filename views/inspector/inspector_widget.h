@@ -1,5 +1,6 @@
 // The inspector: the selected node (name, op type, domain, attributes, inputs and outputs,
 // weight statistics with a histogram), or the model's properties when nothing is selected.
+// For an engine (setEngine) the pages are the layer's and the engine's (engine_text.h).
 #pragma once
 
 #include <QWidget>
@@ -14,6 +15,7 @@ class QTextBrowser;
 
 namespace kiln::views {
 
+class EngineModel;
 class HistogramPlot;
 
 class InspectorWidget : public QWidget {
@@ -21,6 +23,8 @@ class InspectorWidget : public QWidget {
 public:
     explicit InspectorWidget(QWidget* parent = nullptr);
 
+    // The engine whose network the next showModel / showNode calls show; null for an ONNX model.
+    void setEngine(const EngineModel* engine) { m_engine = engine; }
     void showModel(const ir::Graph* graph, const QString& fileName);
     void showNode(const ir::Node* node);
     void clear();
@@ -33,11 +37,13 @@ public:
 private:
     void showWeight(int index);
     void setWeightsVisible(bool visible);
+    void listWeights(const ir::Node* node);
 
     QTextBrowser* m_text;
     QComboBox* m_weightPicker;
     QLabel* m_statsLabel;
     HistogramPlot* m_plot;
+    const EngineModel* m_engine = nullptr;
     std::vector<const ir::Value*> m_weights;
     WeightStats m_stats;
 };

@@ -1,8 +1,10 @@
 #include "outline/outline_model.h"
 
 #include <QColor>
+#include <algorithm>
 #include <map>
 
+#include "engine/engine_model.h"
 #include "graph/labels.h"
 #include "graph/node_category.h"
 
@@ -13,9 +15,20 @@ OutlineModel::OutlineModel(QObject* parent) : QAbstractItemModel(parent) { build
 void OutlineModel::setGraph(const ir::Graph* graph) {
     beginResetModel();
     m_graph = graph;
+    m_engine = nullptr;
     build();
     endResetModel();
 }
+
+void OutlineModel::setEngine(const EngineModel* engine) {
+    beginResetModel();
+    m_graph = engine ? &engine->network() : nullptr;
+    m_engine = engine;
+    build();
+    endResetModel();
+}
+
+bool OutlineModel::hasTimeColumn() const { return m_engine && m_engine->hasLayerTimes(); }
 
 int OutlineModel::addEntry(int parent, Entry e) {
     e.parent = parent;
@@ -40,12 +53,36 @@ void OutlineModel::build() {
     for (const auto& n : m_graph->nodes()) byType[qualifiedOpType(*n)].push_back(n.get());
     for (const auto& [type, list] : byType) {
         const int group = addEntry(nodes, {type, QString::number(list.size())});
-        for (const ir::Node* n : list) addEntry(group, {qs(n->name()), type, -1, 0, {}, n, nullptr});
+        for (const ir::Node* n : list) {
+            Entry e{qs(n->name()), type, -1, 0, {}, n, nullptr};
+            addTimes(m_entries[size_t(group)], n, e);
+            addEntry(group, std::move(e));
+        }
     }
 }
 
+void OutlineModel::addTimes(Entry& group, const ir::Node* node, Entry& entry) const {
+    const LayerProfile* p = hasTimeColumn() ? m_engine->profile(node) : nullptr;
+    if (!p) return;
+    entry.ms = p->averageMs;
+    entry.share = p->percentage;
+    group.ms = std::max(0.0, group.ms) + p->averageMs;
+    group.share = std::max(0.0, group.share) + p->percentage;
+}
+
+QVariant OutlineModel::timeData(const Entry& e, int role) const {
+    if (e.ms < 0) return {};
+    if (role == Qt::DisplayRole)
+        return tr("%1 ms (%2%)").arg(e.ms, 0, 'f', e.ms < 0.1 ? 3 : 2).arg(e.share, 0, 'f', 0);
+    if (role == Qt::ToolTipRole) return tr("%1% of the layer time").arg(e.share, 0, 'f', 1);
+    if (role == Qt::BackgroundRole && e.node && m_engine->maxShare() > 0)
+        return heatColor(e.share / m_engine->maxShare()).lighter(115);
+    if (role == Qt::TextAlignmentRole) return int(Qt::AlignRight | Qt::AlignVCenter);
+    return {};
+}
+
 QModelIndex OutlineModel::index(int row, int column, const QModelIndex& parent) const {
-    if (column < 0 || column >= ColumnCount || row < 0) return {};
+    if (column < 0 || column >= columnCount() || row < 0) return {};
     if (parent.isValid() && parent.column() != 0) return {};
     const size_t p = parent.isValid() ? size_t(parent.internalId()) : 0;
     if (p >= m_entries.size() || size_t(row) >= m_entries[p].children.size()) return {};
@@ -65,15 +102,17 @@ int OutlineModel::rowCount(const QModelIndex& parent) const {
     return p < m_entries.size() ? int(m_entries[p].children.size()) : 0;
 }
 
-int OutlineModel::columnCount(const QModelIndex&) const { return ColumnCount; }
+int OutlineModel::columnCount(const QModelIndex&) const { return hasTimeColumn() ? 3 : 2; }
 
 QVariant OutlineModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid()) return {};
     const Entry& e = m_entries[size_t(index.internalId())];
+    if (index.column() == TimeColumn) return timeData(e, role);
     switch (role) {
     case Qt::DisplayRole:
         return index.column() == NameColumn ? e.name : e.detail;
     case Qt::ToolTipRole:
+        if (e.node && e.node->origins().size() > 1) return e.name + QStringLiteral(" \u2014 ") + originsText(*e.node);
         return e.detail.isEmpty() ? e.name : e.name + QStringLiteral(" \u2014 ") + e.detail;
     case Qt::DecorationRole:
         if (index.column() == NameColumn && e.node) return categoryColor(categoryOf(e.node->opType(), e.node->domain()));
@@ -89,6 +128,7 @@ QVariant OutlineModel::data(const QModelIndex& index, int role) const {
 
 QVariant OutlineModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
+    if (section == TimeColumn) return tr("Time");
     return section == NameColumn ? tr("Name") : tr("Details");
 }
 

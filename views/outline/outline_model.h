@@ -1,5 +1,6 @@
 // The model outline: Inputs, Outputs and Nodes grouped by op type, as a two-column tree
-// (name, details). Reads the graph; never changes it.
+// (name, details); for a profiled engine a third column holds each layer's (and each group's)
+// average time and share of the run. Reads the graph; never changes it.
 #pragma once
 
 #include <QAbstractItemModel>
@@ -9,14 +10,19 @@
 
 namespace kiln::views {
 
+class EngineModel;
+
 class OutlineModel : public QAbstractItemModel {
     Q_OBJECT
 public:
     enum Role { NodeRole = Qt::UserRole + 1, ValueNameRole };
-    enum Column { NameColumn, DetailColumn, ColumnCount };
+    enum Column { NameColumn, DetailColumn, TimeColumn };
 
     explicit OutlineModel(QObject* parent = nullptr);
     void setGraph(const ir::Graph* graph);
+    // An engine's layers; with run times the time column appears.
+    void setEngine(const EngineModel* engine);
+    bool hasTimeColumn() const;
 
     QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
     QModelIndex parent(const QModelIndex& child) const override;
@@ -33,14 +39,18 @@ private:
         QString name, detail;
         int parent = -1;  // entry index; -1 for the invisible root
         int row = 0;
-        std::vector<int> children;
+        std::vector<int> children{};
         const ir::Node* node = nullptr;
         const ir::Value* value = nullptr;
+        double ms = -1, share = -1;  // run time of a layer or a group of layers
     };
     int addEntry(int parent, Entry e);
     void build();
+    void addTimes(Entry& group, const ir::Node* node, Entry& entry) const;
+    QVariant timeData(const Entry& e, int role) const;
 
     const ir::Graph* m_graph = nullptr;
+    const EngineModel* m_engine = nullptr;
     std::vector<Entry> m_entries;  // [0] is the invisible root
 };
 

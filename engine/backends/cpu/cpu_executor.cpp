@@ -1,9 +1,27 @@
 #include "backends/cpu/cpu_executor.h"
 
+#include <cstring>
 #include <random>
 #include <unordered_map>
 
 namespace kiln::cpu {
+
+namespace {
+
+// A kernel may hand back one of its inputs (Cast to the same type, ...) or a tensor of its own
+// instead of filling the planned place. The memory plan reuses an input's bytes after its last
+// use, so an output must live where the plan put it: copy it there.
+void keepInPlace(const std::vector<ops::OutputPlacement>& placements, int i, HostTensor& out) {
+    if (size_t(i) >= placements.size()) return;
+    const ops::OutputPlacement& p = placements[size_t(i)];
+    if (!p.buffer || out.byteSize() > p.capacity) return;
+    if (out.buffer() == p.buffer && out.bufferOffset() == p.offset) return;
+    HostTensor placed = HostTensor::view(p.buffer, p.offset, out.dtype(), out.dims());
+    if (out.byteSize()) std::memmove(placed.raw(), out.raw(), out.byteSize());
+    out = std::move(placed);
+}
+
+}  // namespace
 
 CpuExecutor::CpuExecutor(const ir::Graph& graph, const ops::OpRegistry& registry)
     : m_graph(graph), m_registry(registry) {}
@@ -95,7 +113,7 @@ Expected<TensorMap> CpuExecutor::run(const TensorMap& inputs) {
                           "needs " + std::to_string(def.requiredInputs) + " input(s), has " + std::to_string(present),
                           n.name(), n.opType());
         std::vector<HostTensor> outs(size_t(n.numOutputs()));
-        ops::KernelContext ctx(n, ins, outs);
+        ops::KernelContext ctx(n, ins, outs, k < m_placements.size() ? &m_placements[k] : nullptr);
         auto t0 = std::chrono::steady_clock::now();
         Status st = def.kernel(ctx);
         auto t1 = std::chrono::steady_clock::now();
@@ -106,6 +124,7 @@ Expected<TensorMap> CpuExecutor::run(const TensorMap& inputs) {
             if (!v) continue;
             if (!outs[size_t(i)].isValid())
                 return Status(StatusCode::Internal, "kernel did not produce output " + std::to_string(i), n.name(), n.opType());
+            if (k < m_placements.size()) keepInPlace(m_placements[k], i, outs[size_t(i)]);
             live[v] = outs[size_t(i)];
         }
         if (m_callback) m_callback(n, outs);

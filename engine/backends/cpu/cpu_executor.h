@@ -37,6 +37,11 @@ public:
     // Called after each node with its outputs (for per-node debugging, timing and tests).
     using NodeCallback = std::function<void(const ir::Node&, const std::vector<HostTensor>&)>;
     void setNodeCallback(NodeCallback cb) { m_callback = std::move(cb); }
+    // Where each node's outputs go (a memory plan's arena), indexed [node][output] in graph
+    // order; empty = every output allocated on its own.
+    void setOutputPlacements(std::vector<std::vector<ops::OutputPlacement>> placements) {
+        m_placements = std::move(placements);
+    }
     // Per-node wall time of the last run.
     const std::vector<NodeTiming>& timings() const { return m_timings; }
 
@@ -48,6 +53,7 @@ private:
     std::vector<const ops::OpDef*> m_kernels;  // parallel to graph.nodes()
     std::vector<NodeTiming> m_timings;
     NodeCallback m_callback;
+    std::vector<std::vector<ops::OutputPlacement>> m_placements;
     bool m_prepared = false;
 };
 

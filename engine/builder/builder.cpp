@@ -1,0 +1,158 @@
+#include "builder/builder.h"
+
+#include <chrono>
+#include <ctime>
+
+#include "backends/cpu/cpu_executor.h"
+#include "builder/memory_planner.h"
+#include "builder/network.h"
+#include "builder/profile_shapes.h"
+#include "plan/plan_format.h"
+#include "passes/pipeline.h"
+
+namespace kiln {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double msSince(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
+
+std::string mib(int64_t bytes) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.2f MiB", double(bytes) / (1024.0 * 1024.0));
+    return buf;
+}
+
+// The precisions a CPU build can honour: FP32 only. TensorRT warns and falls back the same way
+// when a platform has no fast FP16/INT8; a layer whose precision must be obeyed is an error.
+Status checkCpuPrecisions(const BuilderConfig& c, const ir::Graph& g, Logger& log) {
+    if (c.fp16 || c.best)
+        log.log(Severity::Warning, "the CPU backend runs FP32 only: FP16 was requested and is ignored");
+    if (c.int8 || c.best)
+        log.log(Severity::Warning, "the CPU backend runs FP32 only: INT8 was requested and is ignored");
+    auto requested = [&](const std::string& layer, const std::string& p) -> Status {
+        if (p == "FP32" || p == "fp32") return Status::ok();
+        if (c.precisionConstraints == PrecisionConstraints::Obey)
+            return unsupported("layer '" + layer + "' must run in " + p +
+                               " (precision constraints: obey), but the CPU backend runs FP32 only");
+        log.log(Severity::Warning, "layer '" + layer + "' asks for " + p + "; the CPU backend runs it in FP32");
+        return Status::ok();
+    };
+    for (auto& [layer, p] : c.layerPrecisions) KILN_RETURN_IF_ERROR(requested(layer, p));
+    for (auto& n : g.nodes())
+        if (n->hasAttr("kiln_precision")) KILN_RETURN_IF_ERROR(requested(n->name(), n->attrString("kiln_precision", "")));
+    return Status::ok();
+}
+
+Status checkCancelled(const BuilderConfig& c) {
+    if (c.cancel && c.cancel->load()) return Status(StatusCode::Cancelled, "the build was cancelled");
+    return Status::ok();
+}
+
+void report(const BuilderConfig& c, std::string phase, int step, int steps, std::string detail = {}) {
+    if (c.progress) c.progress(BuildProgress{std::move(phase), step, steps, std::move(detail)});
+}
+
+}  // namespace
+
+Builder::Builder(Logger& logger) : m_logger(logger) {}
+
+std::unique_ptr<NetworkDefinition> Builder::createNetwork() const { return std::make_unique<NetworkDefinition>(m_logger); }
+
+Expected<plan::Plan> Builder::buildPlan(const NetworkDefinition& network, const BuilderConfig& config) {
+    m_timings = {};
+    const auto tBuild = Clock::now();
+    if (config.backend != "cpu") {
+        if (config.backend == "cuda")
+            return unsupported("the CUDA backend is not part of this build of Kiln yet; build with --device cpu");
+        return invalidArgument("unknown backend '" + config.backend + "' (cpu or cuda)");
+    }
+    if (config.optimizationLevel < 0 || config.optimizationLevel > 3)
+        return invalidArgument("builder optimization level must be 0..3, not " + std::to_string(config.optimizationLevel));
+    if (network.graph().outputs().empty())
+        return invalidArgument("the network has no outputs: mark at least one tensor as an output");
+    // Mismatches the API lets through while a network is edited (groups, concat axis).
+    KILN_RETURN_IF_ERROR(network.validate());
+
+    plan::Plan p;
+    p.network = network.graph().clone();
+    ir::Graph& g = *p.network;
+    KILN_ASSIGN_OR_RETURN(p.profiles, resolveProfiles(g, config.profiles));
+    KILN_RETURN_IF_ERROR(checkCpuPrecisions(config, g, m_logger));
+
+    // 1. The optimizer, with its log kept for the plan (snapshots let the studio step through it).
+    report(config, "optimize", 0, 1);
+    auto t0 = Clock::now();
+    passes::PassLog log(/*recordSnapshots=*/true);
+    passes::OptimizeOptions opt;
+    opt.level = config.optimizationLevel;
+    const int before = g.numNodes();
+    KILN_RETURN_IF_ERROR(passes::optimize(g, opt, &log));
+    p.passLogJson = log.toJson(0);
+    m_timings.optimizeMs = msSince(t0);
+    m_logger.log(Severity::Info, "optimizer (level " + std::to_string(opt.level) + "): " + std::to_string(before) +
+                                     " nodes -> " + std::to_string(g.numNodes()) + " layers in " +
+                                     std::to_string(int(m_timings.optimizeMs)) + " ms");
+    KILN_RETURN_IF_ERROR(checkCancelled(config));
+
+    // 2. Every layer must have a kernel on the backend.
+    KILN_RETURN_IF_ERROR(cpu::checkSupported(g));
+
+    // 3. Shapes at the profiles' max: what the memory plan is sized for.
+    report(config, "shapes", 0, 1);
+    t0 = Clock::now();
+    KILN_ASSIGN_OR_RETURN(const auto symbols, maxSymbolValues(g, p.profiles));
+    m_timings.shapesMs = msSince(t0);
+
+    // 4. Tactics: the CPU backend has one implementation per layer, so nothing to time.
+    t0 = Clock::now();
+    p.layers.reserve(size_t(g.numNodes()));
+    int k = 0;
+    for (auto& n : g.nodes()) {
+        report(config, "tactics", ++k, g.numNodes(), n->name());
+        plan::LayerRecord r;
+        r.precision = "FP32";
+        r.tactic = "cpu." + (n->domain().empty() ? std::string() : n->domain() + ".") + n->opType();
+        r.candidates.push_back({r.tactic, -1.0, true, {}});
+        p.layers.push_back(std::move(r));
+    }
+    if (!config.timingCacheFile.empty())
+        m_logger.log(Severity::Info, "timing cache '" + config.timingCacheFile +
+                                         "' not used: the CPU backend has no tactics to time");
+    m_timings.tacticsMs = msSince(t0);
+    KILN_RETURN_IF_ERROR(checkCancelled(config));
+
+    // 5. Memory plan.
+    report(config, "memory", 0, 1);
+    t0 = Clock::now();
+    KILN_ASSIGN_OR_RETURN(p.memory, planMemory(g, [&](const ir::Value& v) { return bytesAtShapes(v, symbols); }));
+    m_timings.memoryMs = msSince(t0);
+    int dynamicCount = 0;
+    for (const plan::BufferRecord& b : p.memory.buffers) dynamicCount += b.offset < 0 && b.aliasOf.empty();
+    m_logger.log(Severity::Info, "memory plan: arena " + mib(p.memory.arenaBytes) + " for " +
+                                     std::to_string(p.memory.buffers.size()) + " tensors (" +
+                                     mib(p.memory.noReuseBytes) + " without reuse)" +
+                                     (dynamicCount ? ", " + std::to_string(dynamicCount) + " sized at run time" : ""));
+
+    // 6. The passport.
+    p.passport = plan::currentCpuPassport();
+    p.passport.buildOptions = config.toString();
+    p.passport.sourceModelSha256 = network.sourceModelSha256();
+    p.passport.sourceModelName = network.sourceModelName().empty() ? network.name() : network.sourceModelName();
+    p.passport.createdUnixSeconds = int64_t(std::time(nullptr));
+    m_timings.totalMs = msSince(tBuild);
+    return p;
+}
+
+Expected<std::vector<uint8_t>> Builder::buildSerializedNetwork(const NetworkDefinition& network,
+                                                               const BuilderConfig& config) {
+    KILN_ASSIGN_OR_RETURN(plan::Plan p, buildPlan(network, config));
+    report(config, "serialize", 0, 1);
+    const auto t0 = Clock::now();
+    auto bytes = plan::serializePlan(p);
+    m_timings.serializeMs = msSince(t0);
+    m_timings.totalMs += m_timings.serializeMs;
+    return bytes;
+}
+
+}  // namespace kiln

@@ -1,0 +1,19 @@
+// Kiln's public C++ API in one include: build a network (by layers or from ONNX), build a plan,
+// run it. See docs/api.md.
+//
+//   kiln::Builder builder;
+//   auto network = builder.createNetwork();
+//   kiln::OnnxParser parser(*network);
+//   parser.parseFromFile("model.onnx");
+//   auto plan = builder.buildSerializedNetwork(*network, kiln::BuilderConfig{});
+//   kiln::Runtime runtime;
+//   auto engine = runtime.deserializeEngine(plan->data(), plan->size());
+#pragma once
+
+#include "builder/build_config.h"
+#include "builder/builder.h"
+#include "builder/network.h"
+#include "builder/onnx_parser.h"
+#include "builder/wts.h"
+#include "core/logger.h"
+#include "runtime/runtime.h"

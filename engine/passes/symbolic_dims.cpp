@@ -1,0 +1,105 @@
+#include "passes/symbolic_dims.h"
+
+#include <algorithm>
+
+namespace kiln::passes {
+
+namespace {
+
+bool sameSymbol(const Dim& a, const Dim& b) { return a.isSymbolic() && b.isSymbolic() && a.symbol == b.symbol; }
+
+std::string sortedPair(const char* fn, std::string a, std::string b, const char* sep = ", ") {
+    if (b < a) std::swap(a, b);
+    return fn[0] ? std::string(fn) + "(" + a + sep + b + ")" : a + sep + b;
+}
+
+}  // namespace
+
+std::optional<DimAlgebra::Monomial> DimAlgebra::monomialOf(const Dim& d) const {
+    if (d.isKnown()) return Monomial{d.value, {}};
+    if (!d.isSymbolic()) return std::nullopt;
+    if (auto it = m_products.find(d.symbol); it != m_products.end()) return it->second;
+    return Monomial{1, {d.symbol}};
+}
+
+Dim DimAlgebra::dimOf(const Monomial& m) {
+    if (m.factors.empty() || m.coef == 0) return Dim(m.coef);
+    if (m.coef == 1 && m.factors.size() == 1) return Dim::symbolic(m.factors[0]);
+    std::string name = m.coef == 1 ? "" : std::to_string(m.coef);
+    for (const std::string& f : m.factors) name += (name.empty() ? "" : "*") + f;
+    m_products.emplace(name, m);
+    return Dim::symbolic(name);
+}
+
+Dim DimAlgebra::mul(const Dim& a, const Dim& b) {
+    if ((a.isKnown() && a.value == 0) || (b.isKnown() && b.value == 0)) return Dim(0);
+    auto ma = monomialOf(a), mb = monomialOf(b);
+    if (!ma || !mb) return Dim::unknown();
+    Monomial m;
+    if (__builtin_mul_overflow(ma->coef, mb->coef, &m.coef) || m.coef > kMaxElements) return Dim::unknown();
+    m.factors = ma->factors;
+    m.factors.insert(m.factors.end(), mb->factors.begin(), mb->factors.end());
+    std::sort(m.factors.begin(), m.factors.end());
+    return dimOf(m);
+}
+
+Dim DimAlgebra::product(const std::vector<Dim>& dims) {
+    Dim p(1);
+    for (const Dim& d : dims) p = mul(p, d);
+    return p;
+}
+
+std::optional<Dim> DimAlgebra::div(const Dim& a, const Dim& b) {
+    auto ma = monomialOf(a), mb = monomialOf(b);
+    if (!ma || !mb || mb->coef == 0 || ma->coef % mb->coef != 0) return std::nullopt;
+    Monomial m{ma->coef / mb->coef, ma->factors};
+    for (const std::string& f : mb->factors) {
+        auto it = std::find(m.factors.begin(), m.factors.end(), f);
+        if (it == m.factors.end()) return std::nullopt;
+        m.factors.erase(it);
+    }
+    return dimOf(m);
+}
+
+Dim DimAlgebra::add(const Dim& a, const Dim& b) {
+    if (a.isKnown() && b.isKnown()) return Dim(a.value + b.value);
+    if (a.isKnown() && a.value == 0) return b;
+    if (b.isKnown() && b.value == 0) return a;
+    auto ma = monomialOf(a), mb = monomialOf(b);
+    if (!ma || !mb) return Dim::unknown();
+    if (ma->factors == mb->factors && !__builtin_add_overflow(ma->coef, mb->coef, &ma->coef)) return dimOf(*ma);  // 2*s + s
+    return Dim::symbolic(sortedPair("", a.toString(), b.toString(), "+"));
+}
+
+Dim DimAlgebra::minWith(const Dim& a, int64_t c) {
+    if (a.isKnown()) return Dim(std::min(a.value, c));
+    if (!a.isSymbolic()) return Dim::unknown();
+    std::string name = "min(" + a.symbol + ", " + std::to_string(c) + ")";
+    m_minOf.emplace(name, a.symbol);
+    return Dim::symbolic(name);
+}
+
+std::optional<Dim> DimAlgebra::broadcast(const Dim& a, const Dim& b) {
+    if (a.isKnown() && b.isKnown()) {
+        if (a.value == b.value || b.value == 1) return a;
+        if (a.value == 1) return b;
+        return std::nullopt;
+    }
+    if (a.isKnown()) return a.value == 1 ? b : a;
+    if (b.isKnown()) return b.value == 1 ? a : b;
+    if (!a.isSymbolic() || !b.isSymbolic()) return Dim::unknown();
+    if (sameSymbol(a, b)) return a;
+    // bcast(x, min(x, c)) = x: min(x, c) is x, or c, which must then be 1 (or x) for the
+    // broadcast to be valid; both give x. PyTorch slices position ids like that.
+    if (auto it = m_minOf.find(b.symbol); it != m_minOf.end() && it->second == a.symbol) return a;
+    if (auto it = m_minOf.find(a.symbol); it != m_minOf.end() && it->second == b.symbol) return b;
+    return Dim::symbolic(sortedPair("bcast", a.symbol, b.symbol));
+}
+
+Dim DimAlgebra::fresh(const std::string& node, int output, int dim) {
+    return Dim::symbolic("?" + node + (output ? ":" + std::to_string(output) : "") + ":" + std::to_string(dim));
+}
+
+bool DimAlgebra::isFresh(const Dim& d) { return d.isSymbolic() && d.symbol[0] == '?'; }
+
+}  // namespace kiln::passes

@@ -1,0 +1,27 @@
+// Private to the runtime: what an Engine precomputes from its plan once, shared by its contexts.
+#pragma once
+
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "plan/plan.h"
+#include "runtime/runtime.h"
+
+namespace kiln {
+
+struct IoTensor {
+    std::string name;
+    TensorIOMode mode = TensorIOMode::None;
+    const ir::Value* value = nullptr;
+};
+
+struct Engine::Impl {
+    std::vector<IoTensor> io;                         // inputs, then outputs
+    std::map<std::string, size_t> ioIndex;
+    std::unordered_map<std::string, const plan::BufferRecord*> buffers;  // by tensor name
+    int64_t weightsBytes = 0;
+};
+
+}  // namespace kiln
