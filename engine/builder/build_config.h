@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/data_type.h"
+#include "core/host_tensor.h"
 #include "core/status.h"
 #include "plan/plan.h"
 
@@ -40,6 +41,22 @@ private:
 
 enum class PrecisionConstraints { None, Prefer, Obey };
 
+// Feeds calibration batches for INT8 builds (TensorRT's IInt8Calibrator). The builder calls
+// getBatch until it returns false, runs the FP32 network on each batch and derives per-tensor
+// activation scales; a calibration cache lets a rebuild skip that. The CPU backend runs FP32
+// only and does not call it; INT8 builds come with the CUDA backend (engine/quant/ will hold the
+// dataset readers and the entropy / min-max / percentile / MSE calibrators).
+class Calibrator {
+public:
+    virtual ~Calibrator() = default;
+    virtual int batchSize() const = 0;
+    // Fills one batch for every network input (by name); false when the dataset is exhausted.
+    virtual bool getBatch(std::map<std::string, HostTensor>& batch) = 0;
+    // The cache text from an earlier calibration, or "" to calibrate.
+    virtual std::string readCalibrationCache() { return {}; }
+    virtual void writeCalibrationCache(const std::string& /*cache*/) {}
+};
+
 // What the builder reports while it works (for kiln-exec's verbose log and the studio's
 // progress bar). Phase names: "import", "optimize", "shapes", "tactics", "memory", "serialize".
 struct BuildProgress {
@@ -62,6 +79,7 @@ struct BuilderConfig {
     // Per-layer precision requests by layer (or origin node) name: "FP32", "FP16", "INT8".
     std::map<std::string, std::string> layerPrecisions;
     PrecisionConstraints precisionConstraints = PrecisionConstraints::None;
+    Calibrator* calibrator = nullptr;  // INT8 without Q/DQ nodes needs one (not owned)
     std::string backend = "cpu";  // "cpu" or "cuda"
     int cpuThreads = 0;           // 0 = every core
     // Optional: progress reports and a cancel flag the builder polls between steps.
