@@ -5,7 +5,9 @@
 // not counted).
 //
 //   kiln-bench-cpu-kernels [--repeats N] [--threads 1,2,...] [--only SUBSTRING] [--layers]
+//                          [--isa generic|avx2|avx512]
 // --layers also lists every node of the last run: op, output dims, milliseconds, GFLOP.
+// --isa forces a GEMM micro-kernel variant (default: the widest the CPU has).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -20,6 +22,7 @@
 #include "backends/cpu/cpu_executor.h"
 #include "onnx/exporter.h"
 #include "onnx/importer.h"
+#include "ops/gemm_kernel.h"
 #include "ops/parallel.h"
 #include "passes/pipeline.h"
 
@@ -195,12 +198,22 @@ int main(int argc, char** argv) {
         else if (!std::strcmp(argv[i], "--threads") && i + 1 < argc) threads = parseThreads(argv[++i]);
         else if (!std::strcmp(argv[i], "--only") && i + 1 < argc) only = argv[++i];
         else if (!std::strcmp(argv[i], "--layers")) layers = true;
+        else if (!std::strcmp(argv[i], "--isa") && i + 1 < argc) {
+            const std::string name = argv[++i];
+            for (ops::gemm::Isa isa : ops::gemm::availableIsas())
+                if (name == ops::gemm::isaName(isa)) ops::gemm::setIsa(isa);
+            if (name != ops::gemm::isaName(ops::gemm::activeIsa())) {
+                std::fprintf(stderr, "GEMM variant %s is not available on this CPU\n", name.c_str());
+                return 2;
+            }
+        }
         else {
-            std::fprintf(stderr, "usage: %s [--repeats N] [--threads 1,all] [--only SUBSTRING] [--layers]\n", argv[0]);
+            std::fprintf(stderr, "usage: %s [--repeats N] [--threads 1,all] [--only SUBSTRING] [--layers] [--isa NAME]\n", argv[0]);
             return 2;
         }
     }
     std::vector<Case> cases = makeCases();
+    std::printf("GEMM micro-kernel: %s\n\n", ops::gemm::isaName(ops::gemm::activeIsa()));
     std::printf("| case | threads | best ms | GFLOP/s |\n|---|---:|---:|---:|\n");
     for (Case& c : cases) {
         if (!c.graph) {

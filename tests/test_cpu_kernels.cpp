@@ -3,7 +3,8 @@
 // CpuExecutor on random data, against naive loops summed in double kept here (relative L2
 // <= 1e-6), and at 1, 2, 3 threads and all cores: every element of an output is summed by
 // one thread in a fixed order, so the results must be bitwise identical whatever the count.
-// The GEMM cases run once per micro-kernel variant the CPU has (generic, AVX2, AVX-512).
+// MatMul, Gemm, Conv and ConvTranspose run once per micro-kernel variant the CPU has (generic,
+// AVX2, AVX-512).
 #include <QtTest>
 
 #include <cmath>
@@ -407,8 +408,12 @@ private slots:
         QFETCH(Dims, w);
         QFETCH(ConvParams, p);
         const HostTensor tx = randomTensor(x, 11), tw = randomTensor(w, 12), tb = randomTensor({w[0]}, 13);
-        VERIFY_KERNEL({"Conv", "", {{"x", tx}, {"w", tw}, {"b", tb}}, convAttrs(p)}, naiveConv(tx, tw, &tb, p));
-        VERIFY_KERNEL({"Conv", "", {{"x", tx}, {"w", tw}}, convAttrs(p)}, naiveConv(tx, tw, nullptr, p));
+        const HostTensor withBias = naiveConv(tx, tw, &tb, p), noBias = naiveConv(tx, tw, nullptr, p);
+        for (ops::gemm::Isa isa : ops::gemm::availableIsas()) {  // the im2col panels are NR wide
+            ops::gemm::setIsa(isa);
+            VERIFY_KERNEL({"Conv", "", {{"x", tx}, {"w", tw}, {"b", tb}}, convAttrs(p)}, withBias);
+            VERIFY_KERNEL({"Conv", "", {{"x", tx}, {"w", tw}}, convAttrs(p)}, noBias);
+        }
     }
 
     void convAutoPadSameUpper() {
@@ -436,8 +441,11 @@ private slots:
         QFETCH(Dims, w);
         QFETCH(ConvParams, p);
         const HostTensor tx = randomTensor(x, 21), tw = randomTensor(w, 22), tb = randomTensor({w[1] * p.group}, 23);
-        VERIFY_KERNEL({"ConvTranspose", "", {{"x", tx}, {"w", tw}, {"b", tb}}, convAttrs(p)},
-                      naiveConvTranspose(tx, tw, &tb, p));
+        const HostTensor expected = naiveConvTranspose(tx, tw, &tb, p);
+        for (ops::gemm::Isa isa : ops::gemm::availableIsas()) {
+            ops::gemm::setIsa(isa);
+            VERIFY_KERNEL({"ConvTranspose", "", {{"x", tx}, {"w", tw}, {"b", tb}}, convAttrs(p)}, expected);
+        }
     }
 
     // ---------------------------------------------------------------- fused layers

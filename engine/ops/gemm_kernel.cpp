@@ -122,7 +122,8 @@ bool cpuHas(Isa isa) {
 #ifdef KILN_GEMM_X86
     __builtin_cpu_init();
     if (isa == Isa::Avx2) return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    if (isa == Isa::Avx512) return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") && cpuHas(Isa::Avx2);
+    if (isa == Isa::Avx512)
+        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") && cpuHas(Isa::Avx2);
 #endif
     return isa == Isa::Generic;
 }
