@@ -242,7 +242,9 @@ private slots:
               g->numNodes(), ms(t0, t1), ms(t1, t2), ms(t2, t3), runOnlyMs(*g, passes::makeFoldBatchNormPass()),
               runOnlyMs(*r1.graph, passes::makeFuseBiasActivationPass()),
               runOnlyMs(*r2.graph, passes::makeFuseResidualPass()));
-        QVERIFY(ms(t0, t3) < 2000.0);
+        // Not a speed measurement (bench/run_optimizer_bench.sh is): a bound ten times the
+        // benchmark's figure that only quadratic behaviour would break, even on a loaded machine.
+        QVERIFY(ms(t0, t3) < 20000.0);
     }
 };
 

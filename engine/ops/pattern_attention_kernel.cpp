@@ -56,8 +56,10 @@ Expected<AttentionGeometry> geometry(const KernelContext& ctx, const HostTensor&
 // One query row: p = softmax(scores * scale + mask) over the keys, computed in place in p, with
 // the row maximum subtracted for stability. Returns sum(exp) (the caller divides by it).
 //   mask: the row's first element, maskStride between keys (null: none)
+//   zeroNan: a row whose probabilities are NaN (a NaN score, or every score -inf) becomes 0
+//            (PyTorch's Where(IsNaN(p), 0, p) guard; the sum is NaN exactly then)
 template <typename T, typename A>
-A softmaxRow(A* p, int64_t sk, float scale, const T* mask, int64_t maskStride) {
+A softmaxRow(A* p, int64_t sk, float scale, const T* mask, int64_t maskStride, bool zeroNan) {
     A m = -INFINITY;
     for (int64_t j = 0; j < sk; ++j) {
         p[j] = p[j] * A(scale);
@@ -66,13 +68,17 @@ A softmaxRow(A* p, int64_t sk, float scale, const T* mask, int64_t maskStride) {
     }
     A sum(0);
     for (int64_t j = 0; j < sk; ++j) sum += (p[j] = std::exp(p[j] - m));
+    if (zeroNan && std::isnan(sum)) {
+        std::fill(p, p + sk, A(0));
+        return A(1);
+    }
     return sum;
 }
 
 // Per batch bi, head h and query row i: p = softmax(q_i . k_j * scale + mask) over j; y_i = p . V.
 // The (bi, h) pairs are spread over the cores.
 template <typename T>
-void attentionRows(const AttentionGeometry& g, float scale, const T* q, const T* k, const T* v, const T* mask, T* y) {
+void attentionRows(const AttentionGeometry& g, float scale, bool zeroNan, const T* q, const T* k, const T* v, const T* mask, T* y) {
     using A = AccType<T>;
     const std::vector<int64_t>& ms = g.maskStrides;
     const int64_t pairs = g.b * g.heads;
@@ -90,7 +96,7 @@ void attentionRows(const AttentionGeometry& g, float scale, const T* q, const T*
                 p[size_t(j)] = dot;
             }
             const T* maskRow = mask ? mask + bi * ms[0] + h * ms[1] + i * ms[2] : nullptr;
-            const A sum = softmaxRow(p.data(), g.sk, scale, maskRow, ms[3]);
+            const A sum = softmaxRow(p.data(), g.sk, scale, maskRow, ms[3], zeroNan);
             std::fill(acc.begin(), acc.end(), A(0));
             for (int64_t j = 0; j < g.sk; ++j) {
                 const T* vj = v + (bi * g.sk + j) * g.heads * g.dv + h * g.dv;
@@ -104,7 +110,7 @@ void attentionRows(const AttentionGeometry& g, float scale, const T* q, const T*
 
 // float: per (bi, h) and block of query rows, the scores and P V through the blocked GEMM:
 //   S [rows, Sk] = Q_bh [rows, D] x K_bh^T;  P = softmax(S * scale + mask);  Y_bh = (P x V_bh) / sum
-void attentionFloat(const AttentionGeometry& g, float scale, const float* q, const float* k, const float* v,
+void attentionFloat(const AttentionGeometry& g, float scale, bool zeroNan, const float* q, const float* k, const float* v,
                     const float* mask, float* y) {
     constexpr int64_t kRowBlock = 64;  // query rows per task: bounds the scores buffer to 64 x Sk
     const std::vector<int64_t>& ms = g.maskStrides;
@@ -119,7 +125,7 @@ void attentionFloat(const AttentionGeometry& g, float scale, const float* q, con
                     {.c = scores.data(), .ldc = g.sk});
         for (int64_t r = 0; r < rows; ++r) {
             const float* maskRow = mask ? mask + bi * ms[0] + h * ms[1] + (i0 + r) * ms[2] : nullptr;
-            sums[size_t(r)] = softmaxRow(scores.data() + r * g.sk, g.sk, scale, maskRow, ms[3]);
+            sums[size_t(r)] = softmaxRow(scores.data() + r * g.sk, g.sk, scale, maskRow, ms[3], zeroNan);
         }
         float* ybh = y + (bi * g.sq + i0) * vs + h * g.dv;
         gemm::sgemm(rows, g.dv, g.sk, {scores.data(), g.sk, 1}, {v + bi * g.sk * vs + h * g.dv, vs, 1},
@@ -139,22 +145,25 @@ void attentionFloat(const AttentionGeometry& g, float scale, const float* q, con
 }  // namespace
 
 // Q [B, Sq, H*D], K [B, Sk, H*D], V [B, Sk, H*Dv], mask (optional) broadcastable to [B, H, Sq, Sk];
-// attributes num_heads = H, scale. Per batch b and head h (the head's columns h*D .. h*D+D-1):
+// attributes num_heads = H, scale, zero_nan_rows (0/1). Per batch b and head h (the head's
+// columns h*D .. h*D+D-1):
 //   P = softmax(Q_bh K_bh^T * scale + mask_bh) over the last axis;  Y_bh = P V_bh
+// with zero_nan_rows = 1, rows of P that are NaN are 0 (so a fully masked query row gives 0).
 // Y [B, Sq, H*Dv]. Summed in the accumulator type (float for float32 and the 16-bit floats).
 Status attentionKernel(KernelContext& ctx) {
     const HostTensor& q = ctx.input(0);
     const HostTensor* mask = ctx.inputOrNull(3);
     KILN_ASSIGN_OR_RETURN(AttentionGeometry g, geometry(ctx, q, ctx.input(1), ctx.input(2), mask));
     const float scale = ctx.attrFloat("scale", 1.f);
+    const bool zeroNan = ctx.attrInt("zero_nan_rows", 0) != 0;
     KILN_ASSIGN_OR_RETURN(HostTensor * y, ctx.allocateOutput(0, q.dtype(), {g.b, g.sq, g.heads * g.dv}));
     if (q.dtype() == DataType::Float32) {
-        attentionFloat(g, scale, q.data<float>(), ctx.input(1).data<float>(), ctx.input(2).data<float>(),
+        attentionFloat(g, scale, zeroNan, q.data<float>(), ctx.input(1).data<float>(), ctx.input(2).data<float>(),
                        mask ? mask->data<float>() : nullptr, y->data<float>());
         return Status::ok();
     }
     return dispatchType(FloatTypes{}, q.dtype(), [&]<typename T>() -> Status {
-        attentionRows<T>(g, scale, q.data<T>(), ctx.input(1).data<T>(), ctx.input(2).data<T>(),
+        attentionRows<T>(g, scale, zeroNan, q.data<T>(), ctx.input(1).data<T>(), ctx.input(2).data<T>(),
                          mask ? mask->data<T>() : nullptr, y->data<T>());
         return Status::ok();
     });

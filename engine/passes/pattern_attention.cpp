@@ -11,10 +11,9 @@
 // their shape input is computed: PyTorch's Shape -> Gather -> Concat arithmetic is left to
 // constant folding and dead-layer elimination.
 // The NaN guard PyTorch puts after the Softmax, p' = Where(IsNaN(p), 0, p) (a row whose mask is
-// all -inf gives NaN probabilities, which it zeroes), moves after the layer as
-//   y = Where(IsNaN(y), 0, y)
-// A row with NaN probabilities is exactly a row whose attention output is NaN, and p' = 0 gives
-// y = 0 there in the original as well; the two differ only when V itself holds a NaN.
+// all -inf gives NaN probabilities, which it zeroes), becomes the layer's zero_nan_rows = 1: a
+// row of probabilities that is NaN (all of it is, once one score is NaN or all are -inf, since the
+// row sum is then NaN) is set to 0, exactly what the guard computes.
 #include <cmath>
 
 #include "passes/pattern_match.h"
@@ -343,32 +342,17 @@ private:
         std::vector<ir::Value*> inputs{m.q.input, m.k.input, m.v.input};
         if (m.mask) inputs.push_back(m.mask);
         ir::Value* y = m.nodes.back()->output(0);
-        ir::Value* out = m.guard.isNan ? g.addIntermediate(y->name() + "_unguarded") : y;
-        ir::Node* att = addFusedNode(g, m.nodes, "Attention", kKilnDomain, inputs, {out});
+        ir::Node* att = addFusedNode(g, m.nodes, "Attention", kKilnDomain, inputs, {y});
         att->setAttr("num_heads", ir::Attribute(m.heads));
         att->setAttr("scale", ir::Attribute(float(m.scale)));
-        std::string guard;
-        if (m.guard.isNan) guard = addNanGuard(g, m, out, y);
+        if (m.guard.isNan) att->setAttr("zero_nan_rows", ir::Attribute(int64_t(1)));
         ctx.applied("multi-head attention => kiln.Attention", m.nodes, att,
                     "Recognized multi-head attention: per head, y = softmax(Q K^T * " + formatNumber(m.scale) +
                         (m.mask ? " + mask" : "") + ") V with " + std::to_string(m.heads) + " heads of size " +
-                        std::to_string(m.q.headDim) + ", " + std::to_string(m.nodes.size()) + " nodes -> " +
-                        (guard.empty() ? "1 layer" : "3 layers") + guard);
-    }
-
-    // y = Where(IsNaN(a), 0, a) for the attention output a: the Softmax's guard, moved after it.
-    static std::string addNanGuard(ir::Graph& g, const AttentionMatch& m, ir::Value* a, ir::Value* y) {
-        a->setType(y->dtype());
-        a->setShape(y->shape());
-        ir::Value* isNan = g.addIntermediate(y->name() + "_isnan");
-        isNan->setType(DataType::Bool);
-        isNan->setShape(y->shape());
-        ir::Node* isNanNode = addFusedNode(g, {m.guard.isNan}, "IsNaN", "", {a}, {isNan});
-        isNanNode->setOpsetVersion(m.guard.isNan->opsetVersion());
-        ir::Node* where = addFusedNode(g, {m.guard.where}, "Where", "", {isNan, m.guard.zero, a}, {y});
-        where->setOpsetVersion(m.guard.where->opsetVersion());
-        return "; the Softmax's NaN guard Where(IsNaN(p), 0, p) moves after the layer as y = Where(IsNaN(y), 0, y): "
-               "a fully masked row is NaN in both and set to 0 as before";
+                        std::to_string(m.q.headDim) + ", " + std::to_string(m.nodes.size()) + " nodes -> 1 layer" +
+                        (m.guard.isNan ? "; the Softmax's NaN guard Where(IsNaN(p), 0, p) becomes zero_nan_rows = 1 "
+                                         "(a fully masked row gives 0, as before)"
+                                       : ""));
     }
 };
 
