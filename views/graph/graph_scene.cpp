@@ -57,6 +57,9 @@ void GraphScene::buildItems() {
     m_byNode.clear();
     m_outputs.clear();
     m_laidOut = false;
+    // Until the layout places them every item sits at the origin, where a BSP index degenerates
+    // (seconds to build and query for a few thousand items); applyLayout turns it back on.
+    setItemIndexMethod(QGraphicsScene::NoIndex);
     ++m_requestId;
     if (!m_graph) return;
     auto addBox = [this](BoxItem* item) {
@@ -123,12 +126,17 @@ void GraphScene::applyLayout(const LayoutResult& result) {
         emit layoutFailed(result.error);
         return;
     }
+    // Moving thousands of items one by one through the BSP index is quadratic (every item still
+    // sits in one leaf at the origin: minutes for a 1,700-node BERT); move them unindexed and
+    // build the index once.
+    setItemIndexMethod(QGraphicsScene::NoIndex);
     for (BoxItem* b : m_boxes) {
         b->setPos(result.nodeCenters.value(b->layoutIndex()));
         b->setVisible(true);
     }
     for (int i = 0; i < m_edges.size(); ++i) m_edges[i]->setRoute(result.edgePaths.value(i), result.labelCenters.value(i));
     setSceneRect(result.bounds.adjusted(-40, -40, 40, 40));
+    setItemIndexMethod(QGraphicsScene::BspTreeIndex);
     m_laidOut = true;
     emit layoutFinished(double(m_since.nsecsElapsed()) / 1e6);
 }

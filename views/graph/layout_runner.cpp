@@ -1,12 +1,15 @@
 #include "graph/layout_runner.h"
 
 #include <QElapsedTimer>
+#include <QHash>
 #include <QMutexLocker>
 #include <cmath>
 #include <limits>
 #include <vector>
 
 #include <graphviz/gvc.h>
+
+#include "graph/layered_layout.h"
 
 namespace kiln::views {
 
@@ -58,13 +61,8 @@ void setGraphDefaults(Agraph_t* g) {
     agattr(g, AGEDGE, const_cast<char*>("fontname"), const_cast<char*>("Helvetica"));
 }
 
-}  // namespace
-
-LayoutResult computeLayout(const LayoutRequest& request, const std::atomic<bool>* cancel) {
+LayoutResult dotLayout(const LayoutRequest& request, const std::atomic<bool>* cancel) {
     LayoutResult result;
-    result.id = request.id;
-    QElapsedTimer timer;
-    timer.start();
     QMutexLocker lock(&graphvizMutex());
     if (cancel && cancel->load()) {
         result.error = QStringLiteral("cancelled");
@@ -107,6 +105,90 @@ LayoutResult computeLayout(const LayoutRequest& request, const std::atomic<bool>
     }
     gvFreeLayout(gvc, g);
     agclose(g);
+    return result;
+}
+
+// Edge labels as dot's estimate would size them: 9 pt text, about 5.5 pt a character.
+constexpr double kLabelCharWidth = 5.5;
+constexpr double kLabelHeight = 12;
+
+// A polyline from the layered layout as a smooth path: every piece leaves and arrives vertically
+// (a cubic with its control points half-way down), vertical pieces stay straight.
+QPainterPath smoothPath(const std::vector<layered::Point>& points) {
+    QPainterPath path;
+    if (points.empty()) return path;
+    path.moveTo(points[0].x, points[0].y);
+    for (size_t i = 1; i < points.size(); ++i) {
+        const QPointF p(points[i - 1].x, points[i - 1].y), q(points[i].x, points[i].y);
+        if (std::abs(p.x() - q.x()) < 0.01) {
+            path.lineTo(q);
+            continue;
+        }
+        const double half = (q.y() - p.y()) / 2;
+        path.cubicTo(QPointF(p.x(), p.y() + half), QPointF(q.x(), q.y() - half), q);
+    }
+    return path;
+}
+
+LayoutResult layeredLayout(const LayoutRequest& request, const std::atomic<bool>* cancel,
+                           const std::function<void(int)>& progress) {
+    layered::Input input;
+    input.widths.reserve(size_t(request.nodeSizes.size()));
+    input.heights.reserve(size_t(request.nodeSizes.size()));
+    for (const QSizeF& s : request.nodeSizes) {
+        input.widths.push_back(s.width());
+        input.heights.push_back(s.height());
+    }
+    QHash<QString, int> bundles;  // one bundle per label: a tensor read by many nodes is one chain
+    input.edges.reserve(size_t(request.edges.size()));
+    for (const LayoutEdge& e : request.edges) {
+        layered::Edge le;
+        le.from = e.from;
+        le.to = e.to;
+        auto bundle = bundles.constFind(e.label);
+        if (bundle == bundles.constEnd()) bundle = bundles.insert(e.label, int(bundles.size()));
+        le.bundle = bundle.value();
+        if (!e.label.isEmpty()) {
+            le.labelWidth = e.label.size() * kLabelCharWidth + 4;
+            le.labelHeight = kLabelHeight;
+        }
+        input.edges.push_back(le);
+    }
+    const layered::Output out = layered::layout(input, {}, cancel, progress);
+    LayoutResult result;
+    if (out.cancelled) {
+        result.error = QStringLiteral("cancelled");
+        return result;
+    }
+    result.bounds = QRectF(0, 0, out.width, out.height);
+    result.nodeCenters.reserve(qsizetype(out.centers.size()));
+    for (const layered::Point& p : out.centers) result.nodeCenters.push_back(QPointF(p.x, p.y));
+    result.edgePaths.reserve(qsizetype(out.routes.size()));
+    result.labelCenters.reserve(qsizetype(out.routes.size()));
+    for (size_t i = 0; i < out.routes.size(); ++i) {
+        result.edgePaths.push_back(smoothPath(out.routes[i]));
+        result.labelCenters.push_back(QPointF(out.labelCenters[i].x, out.labelCenters[i].y));
+    }
+    return result;
+}
+
+}  // namespace
+
+LayoutEngine chooseEngine(const LayoutRequest& request) {
+    if (request.engine != LayoutEngine::Automatic) return request.engine;
+    const QByteArray forced = qgetenv("KILN_LAYOUT");
+    if (forced == "dot") return LayoutEngine::Dot;
+    if (forced == "layered") return LayoutEngine::Layered;
+    return request.nodeSizes.size() <= kDotNodeLimit ? LayoutEngine::Dot : LayoutEngine::Layered;
+}
+
+LayoutResult computeLayout(const LayoutRequest& request, const std::atomic<bool>* cancel,
+                           const std::function<void(int)>& progress) {
+    QElapsedTimer timer;
+    timer.start();
+    LayoutResult result = chooseEngine(request) == LayoutEngine::Dot ? dotLayout(request, cancel)
+                                                                      : layeredLayout(request, cancel, progress);
+    result.id = request.id;
     result.milliseconds = double(timer.nsecsElapsed()) / 1e6;
     return result;
 }
@@ -152,8 +234,10 @@ void LayoutRunner::run() {
             m_pending.reset();
             m_cancel = false;
         }
-        LayoutResult result = computeLayout(request, &m_cancel);
-        // dot itself cannot be interrupted; a superseded result is simply not delivered.
+        const quint64 id = request.id;
+        LayoutResult result = computeLayout(request, &m_cancel, [this, id](int percent) { emit layoutProgress(id, percent); });
+        // dot itself cannot be interrupted (the layered layout can); a superseded result is simply
+        // not delivered.
         if (!m_cancel.load() && !m_abort) emit layoutReady(result);
     }
 }

@@ -1,4 +1,6 @@
-// Layered graph layout with graphviz's dot, off the GUI thread.
+// Layered graph layout off the GUI thread: graphviz's dot for small graphs (it looks best), Kiln's
+// own layered layout (layered_layout.h) above kDotNodeLimit boxes, where dot gets too slow (it
+// took minutes on a 1,700-node BERT) and cannot be interrupted.
 // LayoutRunner follows Qt's mandelbrot RenderThread: a request goes in under a mutex, a newer
 // request supersedes (cancels) the running one, the result leaves by queued signal, and the
 // destructor sets abort and waits.
@@ -14,6 +16,7 @@
 #include <QVector>
 #include <QWaitCondition>
 #include <atomic>
+#include <functional>
 #include <optional>
 
 namespace kiln::views {
@@ -24,8 +27,17 @@ struct LayoutEdge {
     QString label;  // space is reserved for it beside the edge
 };
 
+enum class LayoutEngine {
+    Automatic,  // dot up to kDotNodeLimit boxes, else layered; KILN_LAYOUT=dot|layered overrides
+    Dot,
+    Layered,
+};
+
+inline constexpr int kDotNodeLimit = 300;
+
 struct LayoutRequest {
     quint64 id = 0;
+    LayoutEngine engine = LayoutEngine::Automatic;
     QVector<QSizeF> nodeSizes;  // in scene units (points)
     QVector<LayoutEdge> edges;
 };
@@ -41,9 +53,13 @@ struct LayoutResult {
     bool ok() const { return error.isEmpty(); }
 };
 
-// Runs dot synchronously (the worker calls this; so does the headless export).
-// Returns early with error "cancelled" when *cancel turns true before the layout starts.
-LayoutResult computeLayout(const LayoutRequest& request, const std::atomic<bool>* cancel = nullptr);
+// Lays out synchronously (the worker calls this; so does the headless export). Returns with error
+// "cancelled" when *cancel turns true: dot only notices before it starts, the layered layout
+// between and inside its phases. `progress` gets 0..100 (the layered layout only).
+LayoutResult computeLayout(const LayoutRequest& request, const std::atomic<bool>* cancel = nullptr,
+                           const std::function<void(int)>& progress = {});
+// Which engine a request gets.
+LayoutEngine chooseEngine(const LayoutRequest& request);
 
 class LayoutRunner : public QThread {
     Q_OBJECT
@@ -57,6 +73,7 @@ public:
 
 signals:
     void layoutReady(const kiln::views::LayoutResult& result);
+    void layoutProgress(quint64 id, int percent);  // from the worker thread, queued
 
 protected:
     void run() override;
