@@ -6,6 +6,7 @@
 #include <QHeaderView>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QProgressBar>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTreeView>
@@ -39,6 +40,11 @@ MainWindow::MainWindow(QWidget* parent)
     createMenus();
     createToolBar();
     connect(m_scene, &views::GraphScene::layoutFinished, this, &MainWindow::onLayoutFinished);
+    connect(m_scene, &views::GraphScene::layoutProgress, this, [this](int percent) {
+        if (!m_busyBar->isVisible()) return;
+        m_busyBar->setRange(0, 100);
+        m_busyBar->setValue(percent);
+    });
     connect(m_scene, &views::GraphScene::layoutFailed, this,
             [this](const QString& message) { m_log->error(tr("Layout failed: %1").arg(message)); });
     connect(m_scene, &views::GraphScene::nodeSelected, this, &MainWindow::onNodeSelected);

@@ -21,7 +21,7 @@ namespace kiln::studio {
 void MainWindow::createBusyIndicator() {
     m_busyBar = new QProgressBar;
     m_busyBar->setObjectName(QStringLiteral("BusyIndicator"));
-    m_busyBar->setRange(0, 0);  // no known end: libonnx and the layout report no progress
+    m_busyBar->setRange(0, 0);  // no known end while importing; the layout reports percent
     m_busyBar->setMaximumWidth(140);
     m_busyBar->setMaximumHeight(16);
     m_busyBar->setTextVisible(false);
@@ -37,6 +37,7 @@ void MainWindow::createBusyIndicator() {
 }
 
 void MainWindow::setBusy(bool busy, bool cancellable) {
+    m_busyBar->setRange(0, 0);
     m_busyBar->setVisible(busy);
     m_cancelButton->setVisible(busy && cancellable);
 }

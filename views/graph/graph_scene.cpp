@@ -10,6 +10,9 @@ namespace kiln::views {
 GraphScene::GraphScene(QObject* parent) : QGraphicsScene(parent) {
     setItemIndexMethod(QGraphicsScene::BspTreeIndex);
     connect(&m_runner, &LayoutRunner::layoutReady, this, &GraphScene::applyLayout);
+    connect(&m_runner, &LayoutRunner::layoutProgress, this, [this](quint64 id, int percent) {
+        if (id == m_requestId) emit layoutProgress(percent);
+    });
     connect(this, &QGraphicsScene::selectionChanged, this, &GraphScene::onSelectionChanged);
 }
 

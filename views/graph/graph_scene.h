@@ -48,6 +48,7 @@ public:
 signals:
     void nodeSelected(const kiln::ir::Node* node);  // null when no node is selected
     void layoutFinished(double milliseconds);
+    void layoutProgress(int percent);  // of the current layout, 0..100
     void layoutFailed(const QString& message);
 
 private:
