@@ -51,6 +51,23 @@ BuilderConfig configFor(const std::string& sample) {
     return c;
 }
 
+// A sample parsed, built with configFor(sample), serialized and deserialized: what a deployment loads.
+struct BuiltSample {
+    std::unique_ptr<NetworkDefinition> net;
+    std::unique_ptr<Engine> engine;
+    size_t planBytes = 0;
+};
+Expected<BuiltSample> buildSample(const std::string& sample, Logger& log) {
+    BuiltSample b;
+    b.net = parse(sample, log);
+    if (!b.net) return invalidArgument("cannot parse " + sample);
+    Builder builder(log);
+    KILN_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, builder.buildSerializedNetwork(*b.net, configFor(sample)));
+    b.planBytes = bytes.size();
+    KILN_ASSIGN_OR_RETURN(b.engine, Runtime(log).deserializeEngine(bytes.data(), bytes.size()));
+    return b;
+}
+
 std::map<std::string, HostTensor> randomInputs(const ir::Graph& g, int64_t batch, int64_t seq, uint64_t seed) {
     auto in = cpu::makeRandomInputs(g, seed, {{"batch", batch}, {"sequence", seq}});
     if (!in) qFatal("%s", in.status().toString().c_str());
@@ -161,24 +178,21 @@ private slots:
     void samplesMatchReference() {
         QFETCH(QString, sample);
         QuietLogger log;
-        auto net = parse(sample.toStdString(), log);
-        QVERIFY(net);
-        Builder builder(log);
-        auto bytes = builder.buildSerializedNetwork(*net, configFor(sample.toStdString()));
-        KILN_VERIFY_EXPECTED(bytes);
-        auto engine = Runtime(log).deserializeEngine(bytes->data(), bytes->size());
-        KILN_VERIFY_EXPECTED(engine);
-        const plan::MemoryPlan& mp = (*engine)->plan().memory;
+        auto built = buildSample(sample.toStdString(), log);
+        KILN_VERIFY_EXPECTED(built);
+        auto& net = built->net;
+        auto& engine = built->engine;
+        const plan::MemoryPlan& mp = engine->plan().memory;
         QCOMPARE(findMemoryPlanConflict(mp), std::string());
         QVERIFY2(mp.arenaBytes < mp.noReuseBytes, "the arena must be smaller than separate buffers");
         qInfo("%s: %d layers, arena %lld bytes, no-reuse sum %lld bytes (%.0f%%), plan %zu bytes", qPrintable(sample),
-              (*engine)->numLayers(), (long long)mp.arenaBytes, (long long)mp.noReuseBytes,
-              100.0 * double(mp.arenaBytes) / double(mp.noReuseBytes), bytes->size());
+              engine->numLayers(), (long long)mp.arenaBytes, (long long)mp.noReuseBytes,
+              100.0 * double(mp.arenaBytes) / double(mp.noReuseBytes), built->planBytes);
         if (sample == "resnet_mini.onnx") QVERIFY(mp.arenaBytes * 2 <= mp.noReuseBytes);
 
         cpu::CpuExecutor reference(net->graph());
-        auto c1 = (*engine)->createExecutionContext();
-        auto c2 = (*engine)->createExecutionContext();
+        auto c1 = engine->createExecutionContext();
+        auto c2 = engine->createExecutionContext();
         KILN_VERIFY_EXPECTED(c1);
         KILN_VERIFY_EXPECTED(c2);
         // Several shapes inside the profile, two contexts of one engine.
@@ -224,14 +238,11 @@ private slots:
 
     void shapesOutsideProfileAreRefused() {
         QuietLogger log;
-        auto net = parse("encoder_mini.onnx", log);
-        QVERIFY(net);
-        Builder builder(log);
-        auto bytes = builder.buildSerializedNetwork(*net, configFor("encoder_mini.onnx"));
-        KILN_VERIFY_EXPECTED(bytes);
-        auto engine = Runtime(log).deserializeEngine(bytes->data(), bytes->size());
-        KILN_VERIFY_EXPECTED(engine);
-        auto ctx = (*engine)->createExecutionContext();
+        auto built = buildSample("encoder_mini.onnx", log);
+        KILN_VERIFY_EXPECTED(built);
+        auto& net = built->net;
+        auto& engine = built->engine;
+        auto ctx = engine->createExecutionContext();
         KILN_VERIFY_EXPECTED(ctx);
         Status st = (*ctx)->setInputShape("input_ids", {8, 16});
         QVERIFY(!st.isOk());
@@ -282,14 +293,11 @@ private slots:
 
     void callerMemoryBinding() {
         QuietLogger log;
-        auto net = parse("lenet5.onnx", log);
-        QVERIFY(net);
-        Builder builder(log);
-        auto bytes = builder.buildSerializedNetwork(*net, configFor("lenet5.onnx"));
-        KILN_VERIFY_EXPECTED(bytes);
-        auto engine = Runtime(log).deserializeEngine(bytes->data(), bytes->size());
-        KILN_VERIFY_EXPECTED(engine);
-        auto ctx = (*engine)->createExecutionContext();
+        auto built = buildSample("lenet5.onnx", log);
+        KILN_VERIFY_EXPECTED(built);
+        auto& net = built->net;
+        auto& engine = built->engine;
+        auto ctx = engine->createExecutionContext();
         KILN_VERIFY_EXPECTED(ctx);
         auto inputs = randomInputs(net->graph(), 2, 1, 5);
         std::vector<float> in(inputs.at("input").numel()), out(2 * 10, -1.0f);
@@ -313,14 +321,11 @@ private slots:
 
     void reportHasTheBuild() {
         QuietLogger log;
-        auto net = parse("resnet_mini.onnx", log);
-        QVERIFY(net);
-        Builder builder(log);
-        auto bytes = builder.buildSerializedNetwork(*net, configFor("resnet_mini.onnx"));
-        KILN_VERIFY_EXPECTED(bytes);
-        auto engine = Runtime(log).deserializeEngine(bytes->data(), bytes->size());
-        KILN_VERIFY_EXPECTED(engine);
-        auto ctx = (*engine)->createExecutionContext();
+        auto built = buildSample("resnet_mini.onnx", log);
+        KILN_VERIFY_EXPECTED(built);
+        auto& net = built->net;
+        auto& engine = built->engine;
+        auto ctx = engine->createExecutionContext();
         KILN_VERIFY_OK((*ctx)->setInputs(randomInputs(net->graph(), 1, 1, 1)));
         InferenceRecord rec;
         rec.device = "cpu";
@@ -333,13 +338,13 @@ private slots:
         ReportInputs in;
         in.generator = "test";
         in.inference = &rec;
-        const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(makeReportJson(**engine, in)));
+        const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(makeReportJson(*engine, in)));
         QVERIFY(doc.isObject());
         const QJsonObject r = doc.object();
         QCOMPARE(r["schema"].toString(), QString("kiln-report"));
         QCOMPARE(r["version"].toInt(), 1);
         const QJsonArray layers = r["layers"].toArray();
-        QCOMPARE(layers.size(), (*engine)->numLayers());
+        QCOMPARE(layers.size(), engine->numLayers());
         bool fusedWithOrigins = false;
         for (const QJsonValue& l : layers)
             if (l["type"].toString() == "kiln.FusedConv" && l["origins"].toArray().size() >= 2) fusedWithOrigins = true;
