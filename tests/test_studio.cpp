@@ -11,6 +11,7 @@
 #include <QProcess>
 #include <QProgressBar>
 #include <QSet>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -19,6 +20,8 @@
 #include "engine/engine_model.h"
 #include "find_bar.h"
 #include "graph/graph_scene.h"
+#include "graph/graph_view.h"
+#include "graph/minimap.h"
 #include "import_runner.h"
 #include "inspector/histogram_plot.h"
 #include "inspector/inspector_widget.h"
@@ -113,6 +116,7 @@ private slots:
     void importRunsOffGuiThread();
     void cancelOpenKeepsDocument();
     void exportImageOfPlanAndReport();
+    void overviewMovesTheView();
 
 private:
     QTemporaryDir m_files;  // plans and reports written by kiln-exec
@@ -556,3 +560,31 @@ void TestStudio::exportImageOfPlanAndReport() {
 
 QTEST_MAIN(TestStudio)
 #include "test_studio.moc"
+
+// The overview shows when the graph does not fit; a click in its lower part scrolls the view down.
+void TestStudio::overviewMovesTheView() {
+    studio::MainWindow w;
+    w.resize(1400, 900);
+    w.show();
+    QVERIFY(openAndWait(w, modelPath(QStringLiteral("encoder_mini"))));
+    views::GraphView* view = w.graphView();
+    view->setMinimapVisible(true);
+    view->resetZoom();
+    view->centerOn(view->scene()->itemsBoundingRect().center().x(), view->scene()->itemsBoundingRect().top());
+    view->refreshMinimap();
+    views::Minimap* map = view->minimap();
+    QVERIFY(map->isVisible());
+    const QRectF before = map->viewportRect();
+    QVERIFY(!before.isEmpty());
+    QVERIFY(before.height() < map->height());  // the view shows part of the graph
+    const int scroll = view->verticalScrollBar()->value();
+    QTest::mouseClick(map, Qt::LeftButton, {}, QPoint(map->width() / 2, map->height() - 8));
+    QVERIFY(view->verticalScrollBar()->value() > scroll);
+    QVERIFY(map->viewportRect().center().y() > before.center().y());
+    view->setMinimapVisible(false);
+    QVERIFY(!map->isVisible());
+    // Zoomed to fit, there is nothing to overview.
+    view->setMinimapVisible(true);
+    view->zoomToFit();
+    QVERIFY(!map->isVisible());
+}

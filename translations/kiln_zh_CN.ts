@@ -547,33 +547,33 @@
 <context>
     <name>kiln::studio::MainWindow</name>
     <message>
-        <location filename="../app/studio/main_window.cpp" line="43"/>
+        <location filename="../app/studio/main_window.cpp" line="49"/>
         <source>Layout failed: %1</source>
         <translation>布局失败：%1</translation>
     </message>
     <message>
-        <location filename="../app/studio/main_window.cpp" line="51"/>
+        <location filename="../app/studio/main_window.cpp" line="57"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../app/studio/main_window.cpp" line="73"/>
+        <location filename="../app/studio/main_window.cpp" line="79"/>
         <source>Outline</source>
         <translation>大纲</translation>
     </message>
     <message>
-        <location filename="../app/studio/main_window.cpp" line="74"/>
+        <location filename="../app/studio/main_window.cpp" line="80"/>
         <source>Inspector</source>
         <translation>检查器</translation>
     </message>
     <message>
-        <location filename="../app/studio/main_window.cpp" line="75"/>
+        <location filename="../app/studio/main_window.cpp" line="81"/>
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../app/studio/main_window_open.cpp" line="48"/>
-        <location filename="../app/studio/main_window_open.cpp" line="51"/>
+        <location filename="../app/studio/main_window_open.cpp" line="49"/>
+        <location filename="../app/studio/main_window_open.cpp" line="52"/>
         <source>Opening %1 ...</source>
         <translation>正在打开 %1...</translation>
     </message>
@@ -588,22 +588,22 @@
         <translation>停止打开该文件（当前文档保持不变）</translation>
     </message>
     <message>
-        <location filename="../app/studio/main_window_open.cpp" line="59"/>
+        <location filename="../app/studio/main_window_open.cpp" line="60"/>
         <source>Cancelled opening %1</source>
         <translation>已取消打开 %1</translation>
     </message>
     <message>
-        <location filename="../app/studio/main_window_open.cpp" line="60"/>
+        <location filename="../app/studio/main_window_open.cpp" line="61"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../app/studio/main_window_open.cpp" line="81"/>
+        <location filename="../app/studio/main_window_open.cpp" line="82"/>
         <source>Cannot open file</source>
         <translation>无法打开文件</translation>
     </message>
     <message>
-        <location filename="../app/studio/main_window_open.cpp" line="81"/>
+        <location filename="../app/studio/main_window_open.cpp" line="82"/>
         <source>Kiln could not open %1:
 
 %2</source>
@@ -612,58 +612,58 @@
 %2</translation>
     </message>
     <message>
-        <location filename="../app/studio/main_window_open.cpp" line="117"/>
+        <location filename="../app/studio/main_window_open.cpp" line="118"/>
         <source>Imported %1: %2 nodes in %3 ms; laying out ...</source>
         <translation>已导入 %1：%2 个节点，用时 %3 毫秒；正在布局...</translation>
     </message>
     <message>
-        <location filename="../app/studio/main_window_open.cpp" line="120"/>
+        <location filename="../app/studio/main_window_open.cpp" line="121"/>
         <source>Read plan %1: %2 layers in %3 ms; laying out ...</source>
         <translation>已读取计划 %1：%2 层，用时 %3 毫秒；正在布局...</translation>
     </message>
     <message>
-        <location filename="../app/studio/main_window_open.cpp" line="123"/>
+        <location filename="../app/studio/main_window_open.cpp" line="124"/>
         <source>Read report %1: %2 layers in %3 ms; laying out ...</source>
         <translation>已读取报告 %1：%2 层，用时 %3 毫秒；正在布局...</translation>
     </message>
     <message>
-        <location filename="../app/studio/main_window_open.cpp" line="126"/>
+        <location filename="../app/studio/main_window_open.cpp" line="127"/>
         <source>Laying out %1 ...</source>
         <translation>正在布局 %1...</translation>
     </message>
     <message>
-        <location filename="../app/studio/main_window_open.cpp" line="137"/>
+        <location filename="../app/studio/main_window_open.cpp" line="138"/>
         <source>%1 — %2 layers</source>
         <translation>%1 — %2 层</translation>
     </message>
     <message>
-        <location filename="../app/studio/main_window.cpp" line="82"/>
+        <location filename="../app/studio/main_window.cpp" line="88"/>
         <source>Closed %1</source>
         <translation>已关闭 %1</translation>
     </message>
     <message>
-        <location filename="../app/studio/main_window.cpp" line="84"/>
-        <location filename="../app/studio/main_window_open.cpp" line="135"/>
+        <location filename="../app/studio/main_window.cpp" line="90"/>
+        <location filename="../app/studio/main_window_open.cpp" line="136"/>
         <source>No model open</source>
         <translation>未打开模型</translation>
     </message>
     <message>
-        <location filename="../app/studio/main_window.cpp" line="92"/>
+        <location filename="../app/studio/main_window.cpp" line="99"/>
         <source>Showing %1: layout %2 ms, %3 ms from open to graph on screen</source>
         <translation>正在显示 %1：布局 %2 毫秒，从打开到显示共 %3 毫秒</translation>
     </message>
     <message>
-        <location filename="../app/studio/main_window_open.cpp" line="138"/>
+        <location filename="../app/studio/main_window_open.cpp" line="139"/>
         <source>%1 — %2 nodes</source>
         <translation>%1 — %2 个节点</translation>
     </message>
     <message>
-        <location filename="../app/studio/main_window.cpp" line="133"/>
+        <location filename="../app/studio/main_window.cpp" line="140"/>
         <source>%1 — Kiln</source>
         <translation>%1 — Kiln</translation>
     </message>
     <message>
-        <location filename="../app/studio/main_window.cpp" line="133"/>
+        <location filename="../app/studio/main_window.cpp" line="140"/>
         <source>Kiln</source>
         <translation>Kiln</translation>
     </message>
@@ -774,107 +774,112 @@
     </message>
     <message>
         <location filename="../app/studio/main_window_actions.cpp" line="75"/>
+        <source>Show &amp;Overview</source>
+        <translation>显示全景图(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../app/studio/main_window_actions.cpp" line="83"/>
         <source>&amp;Panels</source>
         <translation>面板(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../app/studio/main_window_actions.cpp" line="77"/>
+        <location filename="../app/studio/main_window_actions.cpp" line="85"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../app/studio/main_window_actions.cpp" line="80"/>
+        <location filename="../app/studio/main_window_actions.cpp" line="88"/>
         <source>System default</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../app/studio/main_window_actions.cpp" line="90"/>
+        <location filename="../app/studio/main_window_actions.cpp" line="98"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../app/studio/main_window_actions.cpp" line="91"/>
+        <location filename="../app/studio/main_window_actions.cpp" line="99"/>
         <source>&amp;About Kiln</source>
         <translation>关于 Kiln(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../app/studio/main_window_actions.cpp" line="92"/>
+        <location filename="../app/studio/main_window_actions.cpp" line="100"/>
         <source>About &amp;Qt</source>
         <translation>关于 &amp;Qt</translation>
     </message>
     <message>
-        <location filename="../app/studio/main_window_actions.cpp" line="98"/>
+        <location filename="../app/studio/main_window_actions.cpp" line="106"/>
         <source>Main</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../app/studio/main_window_actions.cpp" line="111"/>
+        <location filename="../app/studio/main_window_actions.cpp" line="119"/>
         <source>Models, plans and reports (*.onnx *.plan *.engine *.json)</source>
         <translation>模型、计划和报告 (*.onnx *.plan *.engine *.json)</translation>
     </message>
     <message>
-        <location filename="../app/studio/main_window_actions.cpp" line="111"/>
+        <location filename="../app/studio/main_window_actions.cpp" line="119"/>
         <source>ONNX models (*.onnx)</source>
         <translation>ONNX 模型 (*.onnx)</translation>
     </message>
     <message>
-        <location filename="../app/studio/main_window_actions.cpp" line="112"/>
+        <location filename="../app/studio/main_window_actions.cpp" line="120"/>
         <source>Kiln plans (*.plan *.engine)</source>
         <translation>Kiln 计划 (*.plan *.engine)</translation>
     </message>
     <message>
-        <location filename="../app/studio/main_window_actions.cpp" line="112"/>
+        <location filename="../app/studio/main_window_actions.cpp" line="120"/>
         <source>Kiln reports (*.json)</source>
         <translation>Kiln 报告 (*.json)</translation>
     </message>
     <message>
-        <location filename="../app/studio/main_window_actions.cpp" line="112"/>
+        <location filename="../app/studio/main_window_actions.cpp" line="120"/>
         <source>All files (*)</source>
         <translation>所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../app/studio/main_window_actions.cpp" line="113"/>
+        <location filename="../app/studio/main_window_actions.cpp" line="121"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../app/studio/main_window_actions.cpp" line="122"/>
+        <location filename="../app/studio/main_window_actions.cpp" line="130"/>
         <source>Export Image</source>
         <translation>导出图像</translation>
     </message>
     <message>
-        <location filename="../app/studio/main_window_actions.cpp" line="122"/>
+        <location filename="../app/studio/main_window_actions.cpp" line="130"/>
         <source>PNG image (*.png);;SVG drawing (*.svg)</source>
         <translation>PNG 图像 (*.png);;SVG 矢量图 (*.svg)</translation>
     </message>
     <message>
-        <location filename="../app/studio/main_window_actions.cpp" line="125"/>
+        <location filename="../app/studio/main_window_actions.cpp" line="133"/>
         <source>Exported %1</source>
         <translation>已导出 %1</translation>
     </message>
     <message>
-        <location filename="../app/studio/main_window_actions.cpp" line="126"/>
+        <location filename="../app/studio/main_window_actions.cpp" line="134"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../app/studio/main_window_actions.cpp" line="150"/>
+        <location filename="../app/studio/main_window_actions.cpp" line="158"/>
         <source>Clear List</source>
         <translation>清除列表</translation>
     </message>
     <message>
-        <location filename="../app/studio/main_window_actions.cpp" line="159"/>
-        <location filename="../app/studio/main_window_actions.cpp" line="160"/>
+        <location filename="../app/studio/main_window_actions.cpp" line="167"/>
+        <location filename="../app/studio/main_window_actions.cpp" line="168"/>
         <source>The language changes the next time Kiln starts.</source>
         <translation>语言将在下次启动 Kiln 时生效。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main_window_actions.cpp" line="164"/>
+        <location filename="../app/studio/main_window_actions.cpp" line="172"/>
         <source>About Kiln</source>
         <translation>关于 Kiln</translation>
     </message>
     <message>
-        <location filename="../app/studio/main_window_actions.cpp" line="165"/>
+        <location filename="../app/studio/main_window_actions.cpp" line="173"/>
         <source>&lt;b&gt;Kiln %1&lt;/b&gt;&lt;p&gt;A model inspector and optimizer studio for ONNX models.&lt;/p&gt;</source>
         <translation>&lt;b&gt;Kiln %1&lt;/b&gt;&lt;p&gt;面向 ONNX 模型的模型查看与优化工作室。&lt;/p&gt;</translation>
     </message>
@@ -1047,9 +1052,17 @@
 <context>
     <name>kiln::views::LegendWidget</name>
     <message>
-        <location filename="../views/graph/graph_view.cpp" line="127"/>
+        <location filename="../views/graph/graph_view.cpp" line="149"/>
         <source>Share of layer time</source>
         <translation>各层用时占比</translation>
+    </message>
+</context>
+<context>
+    <name>kiln::views::Minimap</name>
+    <message>
+        <location filename="../views/graph/minimap.cpp" line="21"/>
+        <source>Overview: click or drag to move the view</source>
+        <translation>全景图：单击或拖动以移动视图</translation>
     </message>
 </context>
 <context>

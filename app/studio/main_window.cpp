@@ -92,6 +92,7 @@ void MainWindow::closeDocument() {
 
 void MainWindow::onLayoutFinished(double layoutMs) {
     m_view->showDefaultView();
+    m_view->refreshMinimap();
     if (!isOpening()) setBusy(false, false);
     const double total = double(m_openTimer.nsecsElapsed()) / 1e6;
     const QString name = m_doc ? m_doc->displayName() : QString();

@@ -72,6 +72,14 @@ void MainWindow::createMenus() {
         m_view->setLegendVisible(on);
         QSettings().setValue(QStringLiteral("view/legend"), on);
     });
+    QAction* overview = m_viewMenu->addAction(tr("Show &Overview"));
+    overview->setCheckable(true);
+    overview->setChecked(QSettings().value(QStringLiteral("view/overview"), true).toBool());
+    m_view->setMinimapVisible(overview->isChecked());
+    connect(overview, &QAction::toggled, this, [this](bool on) {
+        m_view->setMinimapVisible(on);
+        QSettings().setValue(QStringLiteral("view/overview"), on);
+    });
     QMenu* panels = m_viewMenu->addMenu(tr("&Panels"));
     for (QDockWidget* dock : findChildren<QDockWidget*>()) panels->addAction(dock->toggleViewAction());
     QMenu* language = m_viewMenu->addMenu(tr("&Language"));

@@ -8,6 +8,7 @@
 
 #include "engine/engine_model.h"
 #include "graph/graph_items.h"
+#include "graph/minimap.h"
 #include "graph/node_category.h"
 
 namespace kiln::views {
@@ -17,7 +18,8 @@ constexpr double kMinZoom = 0.03, kMaxZoom = 4.0, kStep = 1.25;
 constexpr double kReadableZoom = 0.85;  // below this the default view stops fitting
 }  // namespace
 
-GraphView::GraphView(QWidget* parent) : QGraphicsView(parent), m_legend(new LegendWidget(this)) {
+GraphView::GraphView(QWidget* parent)
+    : QGraphicsView(parent), m_legend(new LegendWidget(this)), m_minimap(new Minimap(this)) {
     setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
     setDragMode(QGraphicsView::ScrollHandDrag);
     setTransformationAnchor(QGraphicsView::AnchorUnderMouse);
@@ -29,15 +31,36 @@ GraphView::GraphView(QWidget* parent) : QGraphicsView(parent), m_legend(new Lege
 
 void GraphView::setLegendVisible(bool visible) { m_legend->setVisible(visible); }
 
-void GraphView::setHeatScale(double maxShare) {
-    m_legend->setHeatScale(maxShare);
+void GraphView::setMinimapVisible(bool visible) {
+    m_minimapWanted = visible;
+    refreshMinimap();
+}
+
+void GraphView::refreshMinimap() {
+    if (m_minimapWanted) m_minimap->refresh();
+    placeOverlays();
+}
+
+// Legend bottom left (the graph starts at the top); overview bottom right, shown only when the
+// graph does not fit the view anyway.
+void GraphView::placeOverlays() {
     m_legend->resize(m_legend->sizeHint());
     m_legend->move(8, viewport()->height() - m_legend->height() - 8);
+    m_minimap->move(viewport()->width() - m_minimap->width() - 8, viewport()->height() - m_minimap->height() - 8);
+    const bool overflows = scene() && !mapToScene(viewport()->rect()).boundingRect().contains(scene()->itemsBoundingRect());
+    m_minimap->setVisible(m_minimapWanted && overflows);
+    m_minimap->update();
+}
+
+void GraphView::setHeatScale(double maxShare) {
+    m_legend->setHeatScale(maxShare);
+    placeOverlays();
 }
 
 void GraphView::setZoom(double zoom) {
     zoom = std::clamp(zoom, kMinZoom, kMaxZoom);
     setTransform(QTransform::fromScale(zoom, zoom));
+    placeOverlays();
 }
 
 void GraphView::zoomIn() {
@@ -110,8 +133,7 @@ void GraphView::wheelEvent(QWheelEvent* event) {
 
 void GraphView::resizeEvent(QResizeEvent* event) {
     QGraphicsView::resizeEvent(event);
-    m_legend->resize(m_legend->sizeHint());
-    m_legend->move(8, viewport()->height() - m_legend->height() - 8);  // bottom left: the graph starts at the top
+    placeOverlays();
 }
 
 LegendWidget::LegendWidget(QWidget* parent) : QWidget(parent) {

@@ -1,4 +1,5 @@
-// The canvas widget: wheel and Ctrl+/- zoom, drag to pan, fit, and a category legend in the corner.
+// The canvas widget: wheel and Ctrl+/- zoom, drag to pan, fit, a category legend in the bottom-left
+// corner and an overview (minimap) in the bottom-right one.
 #pragma once
 
 #include <QGraphicsView>
@@ -7,6 +8,7 @@ namespace kiln::views {
 
 class GraphScene;
 class LegendWidget;
+class Minimap;
 
 class GraphView : public QGraphicsView {
     Q_OBJECT
@@ -15,6 +17,10 @@ public:
 
     double zoom() const { return transform().m11(); }
     void setLegendVisible(bool visible);
+    void setMinimapVisible(bool visible);
+    Minimap* minimap() const { return m_minimap; }
+    // Re-renders the overview's picture: call when a layout has been applied.
+    void refreshMinimap();
     // A profiled engine: the legend adds the heat scale of layer times, 0 .. maxShare %.
     // 0 removes it.
     void setHeatScale(double maxShare);
@@ -35,7 +41,10 @@ protected:
 private:
     void setZoom(double zoom);
     double topRowCenterX() const;
+    void placeOverlays();
     LegendWidget* m_legend;
+    Minimap* m_minimap;
+    bool m_minimapWanted = true;
 };
 
 // The colour key of node categories (and, for a profiled engine, of layer time).
