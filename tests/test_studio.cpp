@@ -117,6 +117,7 @@ private slots:
     void cancelOpenKeepsDocument();
     void exportImageOfPlanAndReport();
     void overviewMovesTheView();
+    void outlineByNameScope();
 
 private:
     QTemporaryDir m_files;  // plans and reports written by kiln-exec
@@ -587,4 +588,63 @@ void TestStudio::overviewMovesTheView() {
     view->setMinimapVisible(true);
     view->zoomToFit();
     QVERIFY(!map->isVisible());
+}
+
+// PyTorch-style names ("/encoder/layer.0/attention/MatMul") give a Name scopes tree in graph
+// order, single-child chains joined, each scope counting the nodes under it.
+void TestStudio::outlineByNameScope() {
+    ir::Graph g;
+    ir::Value* x = *g.addValue("x");
+    x->setType(DataType::Float32);
+    x->setShape(Shape{1, 4});
+    g.addInput(x);
+    const std::vector<std::string> names{"/m/embed/Add",           "/m/encoder/layer.0/attn/MatMul",
+                                         "/m/encoder/layer.0/attn/Softmax", "/m/encoder/layer.0/ffn/Relu",
+                                         "/m/encoder/layer.2/attn/MatMul", "/m/encoder/layer.10/attn/MatMul",
+                                         "Identity_7"};
+    ir::Value* cur = x;
+    for (const std::string& n : names) {
+        ir::Value* y = *g.addValue(n + "_out");
+        g.addNode(n, "Relu", "", {cur}, {y});
+        cur = y;
+    }
+    g.addOutput(cur);
+    views::OutlineModel outline;
+    QAbstractItemModelTester tester(&outline, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    outline.setGraph(&g);
+    QCOMPARE(outline.rowCount(), 4);  // Inputs, Outputs, Nodes, Name scopes
+    const QModelIndex scopes = outline.index(3, 0);
+    QCOMPARE(scopes.data().toString(), QStringLiteral("Name scopes"));
+    QCOMPARE(scopes.siblingAtColumn(1).data().toString(), QStringLiteral("7"));
+    // "m" holds embed and encoder; the unscoped node sits at the top.
+    QCOMPARE(outline.rowCount(scopes), 2);
+    const QModelIndex m = outline.index(0, 0, scopes);
+    QCOMPARE(m.data().toString(), QStringLiteral("m"));
+    QCOMPARE(m.siblingAtColumn(1).data().toString(), QStringLiteral("6"));
+    QCOMPARE(outline.index(1, 0, scopes).data().toString(), QStringLiteral("Identity_7"));
+    const QModelIndex encoder = outline.index(1, 0, m);
+    QCOMPARE(encoder.data().toString(), QStringLiteral("encoder"));
+    QCOMPARE(outline.rowCount(encoder), 3);
+    // Graph order, not text order: layer.2 before layer.10; a one-child chain is one row.
+    QCOMPARE(outline.index(0, 0, encoder).data().toString(), QStringLiteral("layer.0"));
+    QCOMPARE(outline.index(1, 0, encoder).data().toString(), QStringLiteral("layer.2/attn"));
+    QCOMPARE(outline.index(2, 0, encoder).data().toString(), QStringLiteral("layer.10/attn"));
+    const QModelIndex layer0 = outline.index(0, 0, encoder);
+    QCOMPARE(layer0.siblingAtColumn(1).data().toString(), QStringLiteral("3"));
+    const QModelIndex attn = outline.index(0, 0, layer0);
+    QCOMPARE(attn.data().toString(), QStringLiteral("attn"));
+    QCOMPARE(outline.rowCount(attn), 2);
+    QCOMPARE(outline.index(1, 0, attn).data().toString(), QStringLiteral("/m/encoder/layer.0/attn/Softmax"));
+    QVERIFY(outline.index(1, 0, attn).data(views::OutlineModel::NodeRole).isValid());
+    // A model without scoped names has no such group.
+    ir::Graph plain;
+    ir::Value* a = *plain.addValue("a");
+    a->setType(DataType::Float32);
+    a->setShape(Shape{2});
+    plain.addInput(a);
+    ir::Value* b = *plain.addValue("b");
+    plain.addNode("Relu_0", "Relu", "", {a}, {b});
+    plain.addOutput(b);
+    outline.setGraph(&plain);
+    QCOMPARE(outline.rowCount(), 3);
 }

@@ -1083,27 +1083,32 @@
         <translation>节点</translation>
     </message>
     <message>
-        <location filename="../views/outline/outline_model.cpp" line="76"/>
+        <location filename="../views/outline/outline_model.cpp" line="118"/>
+        <source>Name scopes</source>
+        <translation>名称作用域</translation>
+    </message>
+    <message>
+        <location filename="../views/outline/outline_model.cpp" line="161"/>
         <source>%1 ms (%2%)</source>
         <translation>%1 毫秒（%2%）</translation>
     </message>
     <message>
-        <location filename="../views/outline/outline_model.cpp" line="77"/>
+        <location filename="../views/outline/outline_model.cpp" line="162"/>
         <source>%1% of the layer time</source>
         <translation>占各层总用时的 %1%</translation>
     </message>
     <message>
-        <location filename="../views/outline/outline_model.cpp" line="131"/>
+        <location filename="../views/outline/outline_model.cpp" line="216"/>
         <source>Time</source>
         <translation>用时</translation>
     </message>
     <message>
-        <location filename="../views/outline/outline_model.cpp" line="132"/>
+        <location filename="../views/outline/outline_model.cpp" line="217"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../views/outline/outline_model.cpp" line="132"/>
+        <location filename="../views/outline/outline_model.cpp" line="217"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>

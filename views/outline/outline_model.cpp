@@ -59,6 +59,91 @@ void OutlineModel::build() {
             addEntry(group, std::move(e));
         }
     }
+    addScopes();
+}
+
+namespace {
+
+// "/encoder/layer.3/attention/MatMul" -> {"encoder", "layer.3", "attention", "MatMul"}.
+std::vector<std::string> scopePath(const std::string& name) {
+    std::vector<std::string> parts;
+    size_t pos = 0;
+    while (pos <= name.size()) {
+        const size_t slash = name.find('/', pos);
+        std::string part = name.substr(pos, slash == std::string::npos ? std::string::npos : slash - pos);
+        if (!part.empty()) parts.push_back(std::move(part));
+        if (slash == std::string::npos) break;
+        pos = slash + 1;
+    }
+    return parts;
+}
+
+}  // namespace
+
+// Scopes in graph order (layer.2 before layer.10). A chain of scopes that each hold one scope and
+// no node shows as one row ("m/encoder"); each scope row counts the nodes under it and, for a
+// profiled engine, sums their time. A fused layer is filed under its first origin's scope.
+void OutlineModel::addScopes() {
+    struct Scope {
+        std::string name;
+        std::vector<int> children{};
+        std::map<std::string, int> byName{};
+        std::vector<const ir::Node*> nodes{};
+        int count = 0;
+    };
+    std::vector<Scope> tree(1);
+    bool scoped = false;
+    for (const auto& n : m_graph->nodes()) {
+        const std::vector<std::string> parts = scopePath(n->origins().empty() ? n->name() : n->origins().front());
+        int cur = 0;
+        ++tree[0].count;
+        for (size_t i = 0; i + 1 < parts.size(); ++i) {
+            scoped = true;
+            auto it = tree[size_t(cur)].byName.find(parts[i]);
+            int next = 0;
+            if (it == tree[size_t(cur)].byName.end()) {
+                next = int(tree.size());
+                tree.push_back(Scope{parts[i]});
+                tree[size_t(cur)].byName[parts[i]] = next;
+                tree[size_t(cur)].children.push_back(next);
+            } else {
+                next = it->second;
+            }
+            cur = next;
+            ++tree[size_t(cur)].count;
+        }
+        tree[size_t(cur)].nodes.push_back(n.get());
+    }
+    if (!scoped) return;
+    const int root = addEntry(0, {tr("Name scopes"), QString::number(m_graph->numNodes())});
+    std::vector<std::pair<int, int>> work{{0, root}};  // (scope, its entry)
+    while (!work.empty()) {
+        const auto [scope, entry] = work.back();
+        work.pop_back();
+        std::vector<std::pair<int, int>> next;
+        for (int c : tree[size_t(scope)].children) {
+            QString label = QString::fromStdString(tree[size_t(c)].name);
+            int s = c;
+            while (tree[size_t(s)].nodes.empty() && tree[size_t(s)].children.size() == 1) {
+                s = tree[size_t(s)].children.front();
+                label += QLatin1Char('/') + QString::fromStdString(tree[size_t(s)].name);
+            }
+            next.emplace_back(s, addEntry(entry, {label, QString::number(tree[size_t(s)].count)}));
+        }
+        for (const ir::Node* n : tree[size_t(scope)].nodes) {
+            Entry e{qs(n->name()), qualifiedOpType(*n), -1, 0, {}, n, nullptr};
+            Entry unused;
+            addTimes(unused, n, e);
+            const double ms = e.ms, share = e.share;
+            const int id = addEntry(entry, std::move(e));
+            if (ms < 0) continue;
+            for (int a = m_entries[size_t(id)].parent; a > 0 && a >= root; a = m_entries[size_t(a)].parent) {
+                m_entries[size_t(a)].ms = std::max(0.0, m_entries[size_t(a)].ms) + ms;
+                m_entries[size_t(a)].share = std::max(0.0, m_entries[size_t(a)].share) + share;
+            }
+        }
+        work.insert(work.end(), next.rbegin(), next.rend());
+    }
 }
 
 void OutlineModel::addTimes(Entry& group, const ir::Node* node, Entry& entry) const {

@@ -1,5 +1,6 @@
-// The model outline: Inputs, Outputs and Nodes grouped by op type, as a two-column tree
-// (name, details); for a profiled engine a third column holds each layer's (and each group's)
+// The model outline: Inputs, Outputs, Nodes grouped by op type and, when the model names its
+// nodes by module path as PyTorch exports do ("/encoder/layer.3/attention/MatMul"), Name scopes:
+// the nodes in a tree of those scopes. A two-column tree (name, details); for a profiled engine a third column holds each layer's (and each group's)
 // average time and share of the run. Reads the graph; never changes it.
 #pragma once
 
@@ -46,6 +47,7 @@ private:
     };
     int addEntry(int parent, Entry e);
     void build();
+    void addScopes();
     void addTimes(Entry& group, const ir::Node* node, Entry& entry) const;
     QVariant timeData(const Entry& e, int role) const;
 
