@@ -216,12 +216,9 @@ Status convTransposeWithEpilogue(KernelContext& ctx, const Epilogue& ep) {
     if (std::string why = residualMismatch(ep, x.dtype(), dims); !why.empty()) return ctx.error(why);
     KILN_ASSIGN_OR_RETURN(HostTensor * y, ctx.allocateOutput(0, x.dtype(), dims));
     if (x.dtype() == DataType::Float32) {
-        // Partial sums are stored in Y before the residual is read: compute aside if they overlap.
-        const bool aside = ep.residual && overlaps(*ep.residual, *y);
-        HostTensor tmp = aside ? HostTensor(DataType::Float32, dims) : HostTensor();
-        float* dst = aside ? tmp.data<float>() : y->data<float>();
-        convTransposeFloat(x.data<float>(), w.data<float>(), b ? b->data<float>() : nullptr, s, ep, dst);
-        if (aside) std::copy_n(tmp.data<float>(), tmp.numel(), y->data<float>());
+        computeFloatOutput(*y, ep.residual && overlaps(*ep.residual, *y), [&](float* dst) {
+            convTransposeFloat(x.data<float>(), w.data<float>(), b ? b->data<float>() : nullptr, s, ep, dst);
+        });
         return Status::ok();
     }
     return dispatchType(FloatTypes{}, x.dtype(), [&]<typename T>() -> Status {

@@ -90,11 +90,10 @@ std::vector<AccType<T>> computeProduct(const ProductPlan& p, const T* a, const T
 void fusedGemmFloat(const ProductPlan& p, const HostTensor& a, const HostTensor& b, const HostTensor* bias,
                     const GemmBiasEpilogue& gep, const Epilogue& ep, HostTensor& y) {
     const bool aside = (bias && overlaps(*bias, y)) || (ep.residual && overlaps(*ep.residual, y));
-    HostTensor tmp = aside ? HostTensor(DataType::Float32, p.outDims) : HostTensor();
-    float* dst = aside ? tmp.data<float>() : y.data<float>();
-    if (p.matmul) batchedMatMulFloat(p.mm, a.data<float>(), b.data<float>(), dst, &gep);
-    else gemmFloat(a.data<float>(), b.data<float>(), p.gd, dst, &gep);
-    if (aside) std::copy_n(tmp.data<float>(), tmp.numel(), y.data<float>());
+    computeFloatOutput(y, aside, [&](float* dst) {
+        if (p.matmul) batchedMatMulFloat(p.mm, a.data<float>(), b.data<float>(), dst, &gep);
+        else gemmFloat(a.data<float>(), b.data<float>(), p.gd, dst, &gep);
+    });
 }
 
 // y[i, j] = ep(alpha * P[i, j] + beta * bias[i, j])   (bias broadcast to [rows, n])

@@ -5,6 +5,7 @@
 // epilogue (no residual, no activation), which stores acc + bias as before.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -63,6 +64,19 @@ inline bool overlaps(const HostTensor& a, const HostTensor& b) {
     const auto pa = reinterpret_cast<uintptr_t>(a.raw()), pb = reinterpret_cast<uintptr_t>(b.raw());
     if (!pa || !pb) return false;
     return pa < pb + b.byteSize() && pb < pa + a.byteSize();
+}
+
+// Runs compute(dst) on y's floats, or, when y overlaps an input read after the partial sums are
+// stored (see overlaps), on a zeroed scratch buffer that is copied into y afterwards.
+template <typename Compute>
+void computeFloatOutput(HostTensor& y, bool overlapsInput, Compute&& compute) {
+    if (!overlapsInput) {
+        compute(y.data<float>());
+        return;
+    }
+    std::vector<float> scratch(static_cast<size_t>(y.numel()));
+    compute(scratch.data());
+    std::copy(scratch.begin(), scratch.end(), y.data<float>());
 }
 
 // The residual must have exactly the output's dims and type (fuse-residual only absorbs an Add
