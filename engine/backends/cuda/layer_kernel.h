@@ -176,7 +176,8 @@ private:
 void registerCudnnTactics(TacticRegistry& r);       // conv_cudnn.cpp: Conv, kiln.FusedConv
 void registerCublasLtTactics(TacticRegistry& r);    // gemm_cublaslt.cpp: MatMul, Gemm, kiln.FusedGemm
 void registerPointwiseTactics(TacticRegistry& r);   // pointwise_nvrtc.cpp: kiln.Pointwise and the elementwise ops
-void registerOwnKernelTactics(TacticRegistry& r);   // own_tactics.cpp: pooling, softmax, norms, attention, data movement
+void registerOwnKernelTactics(TacticRegistry& r);   // own_tactics.cpp: pooling, softmax, norms, attention, reductions
+void registerDataMovementTactics(TacticRegistry& r); // data_tactics.cpp: transpose, concat, split, slice, gather, resize, ...
 void registerReformatTactics(TacticRegistry& r);    // reformat.cu: Cast and kiln.Reformat
 
 }  // namespace kiln::cuda

@@ -143,6 +143,7 @@ const TacticRegistry& TacticRegistry::builtin() {
         TacticRegistry t;
         registerReformatTactics(t);
         registerOwnKernelTactics(t);
+        registerDataMovementTactics(t);
         registerPointwiseTactics(t);
         registerCudnnTactics(t);
         registerCublasLtTactics(t);
