@@ -119,6 +119,15 @@ Status checkAccuracy(const ir::Graph& original, const std::map<std::string, Host
 Status runInference(const Options& o, LoadedEngine& loaded, InferenceRecord& rec) {
     const Engine& e = *loaded.engine;
     KILN_ASSIGN_OR_RETURN(std::unique_ptr<ExecutionContext> ctx, e.createExecutionContext());
+    const bool gpu = e.passport().backend != "cpu";
+    const bool wantProfile = o.dumpProfile || !o.exportProfile.empty() || !o.exportReport.empty();
+    // Per-layer CUDA events would break the graph into layers: with --useCudaGraph the profile
+    // comes from separate runs, as trtexec does.
+    const bool separateProfile = o.separateProfileRun || (gpu && o.useCudaGraph && wantProfile);
+    if (gpu && o.useCudaGraph && wantProfile && !o.separateProfileRun)
+        std::cout << "[I] --useCudaGraph: the per-layer profile is collected in separate runs after the timed ones\n";
+    ctx->setUseCudaGraph(o.useCudaGraph);
+    ctx->setLayerTimingEnabled(wantProfile && !separateProfile);
     KILN_ASSIGN_OR_RETURN(ShapeMap shapes, runtimeShapes(o, e));
     KILN_ASSIGN_OR_RETURN(auto inputs, makeInputs(o, e, shapes));
     KILN_RETURN_IF_ERROR(ctx->setInputs(inputs));
@@ -128,7 +137,9 @@ Status runInference(const Options& o, LoadedEngine& loaded, InferenceRecord& rec
     rec.inputShapes = shapes;
 
     KILN_RETURN_IF_ERROR(ctx->execute());
-    if (loaded.original && o.optLevel > 0 && !o.noAccuracyCheck) KILN_RETURN_IF_ERROR(checkAccuracy(*loaded.original, inputs, *ctx));
+    if (loaded.original && (o.optLevel > 0 || gpu) && !o.noAccuracyCheck)
+        KILN_RETURN_IF_ERROR(checkAccuracy(*loaded.original, inputs, *ctx));
+    if (gpu && o.noDataTransfers) ctx->setDataTransfers(false);
 
     std::cout << "[I] === Inference Options ===\n";
     std::printf("[I] Device: %s (%s); warm-up %g ms, at least %d iterations and %g s, averaged over %d runs\n",
@@ -154,7 +165,7 @@ Status runInference(const Options& o, LoadedEngine& loaded, InferenceRecord& rec
         rec.computeMs.push_back(t.computeMs);
         rec.h2dMs.push_back(t.h2dMs);
         rec.d2hMs.push_back(t.d2hMs);
-        if (!o.separateProfileRun) rec.layerMs.push_back(ctx->lastLayerTimes());
+        if (!separateProfile && !ctx->lastLayerTimes().empty()) rec.layerMs.push_back(ctx->lastLayerTimes());
         avgHost += rec.latencyMs.back(), avgCompute += t.computeMs, avgEnq += t.enqueueMs;
         if (++inWindow == o.avgRuns && o.verbose) {
             std::printf("[I] Average on %d runs - CPU latency: %g ms - Host latency: %g ms (enqueue %g ms)\n", inWindow,
@@ -164,11 +175,14 @@ Status runInference(const Options& o, LoadedEngine& loaded, InferenceRecord& rec
         if (rec.latencyMs.size() >= 10000000) break;
     }
     rec.walltimeSeconds = msBetween(wall0, Clock::now()) / 1000.0;
-    if (o.separateProfileRun)
-        for (size_t i = 0; i < rec.latencyMs.size(); ++i) {
+    if (separateProfile && wantProfile) {
+        ctx->setLayerTimingEnabled(true);
+        for (size_t i = 0; i < std::min<size_t>(rec.latencyMs.size(), 1000); ++i) {
             KILN_RETURN_IF_ERROR(ctx->execute());
             rec.layerMs.push_back(ctx->lastLayerTimes());
         }
+        ctx->setLayerTimingEnabled(false);
+    }
 
     const size_t n = rec.latencyMs.size();
     SampleStats compute = summarizeSamples(rec.computeMs, percents);
@@ -181,6 +195,8 @@ Status runInference(const Options& o, LoadedEngine& loaded, InferenceRecord& rec
     printStats("D2H Latency", summarizeSamples(rec.d2hMs, percents));
     std::printf("[I] Total Host Walltime: %g s\n", rec.walltimeSeconds);
     std::printf("[I] Total %s Compute Time: %g s\n", rec.device == "cpu" ? "CPU" : "GPU", compute.total / 1000.0);
+    if (gpu && o.noDataTransfers)
+        std::cout << "[I] (--noDataTransfers: inputs were uploaded once and outputs read once; H2D and D2H are zero)\n";
     if (rec.device == "cpu")
         std::cout << "[I] (CPU backend: inputs and outputs live in host memory, so H2D and D2H are zero; latency is the "
                      "host wall time of one synchronous execute())\n";
@@ -194,6 +210,15 @@ Status runInference(const Options& o, LoadedEngine& loaded, InferenceRecord& rec
     printOutputs(outs);
     const std::vector<LayerProfile> profile = summarizeLayerTimes(e, rec);
     if (o.dumpProfile) printProfile(profile, int(rec.layerMs.size()));
+    if (o.dumpProfile && !profile.empty()) {
+        double sum = 0;
+        for (const LayerProfile& l : profile) sum += l.medianMs;
+        std::printf("[I] Sum of the per-layer medians: %.4f ms; end-to-end %s compute median: %.4f ms (%s)\n", sum,
+                    gpu ? "GPU" : "CPU", compute.median,
+                    gpu ? (o.useCudaGraph ? "per-layer events add gaps between kernels the CUDA graph run does not have"
+                                          : "per-layer events add a little time between kernels")
+                        : "the host measures each layer; the difference is the executor's own work");
+    }
     if (!o.exportProfile.empty())
         KILN_RETURN_IF_ERROR(writeExport(o.exportProfile, profileJson(profile, int(rec.layerMs.size())), "the profile"));
     if (!o.exportTimes.empty()) KILN_RETURN_IF_ERROR(writeExport(o.exportTimes, timesJson(rec), "the timing trace"));

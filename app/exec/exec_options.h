@@ -41,6 +41,9 @@ struct Options {
     std::string loadInputs;          // --loadInputs name:file,...
     unsigned seed = 1;               // --seed for random inputs
     bool separateProfileRun = false; // --separateProfileRun
+    bool useCudaGraph = false;       // --useCudaGraph
+    bool noDataTransfers = false;    // --noDataTransfers
+    int streams = 1;                 // --streams (CUDA: contexts on their own streams, run concurrently)
     bool noAccuracyCheck = false;    // --skipAccuracyCheck
     // Reporting
     bool dumpLayerInfo = false;      // --dumpLayerInfo

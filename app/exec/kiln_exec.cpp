@@ -134,6 +134,14 @@ int main(int argc, char** argv) {
     app.add_option("--seed", o.seed, "Seed of the random inputs (default 1)")->group(inference);
     app.add_flag("--separateProfileRun", o.separateProfileRun,
                  "Collect the per-layer profile in separate runs after the timed ones")->group(inference);
+    app.add_flag("--useCudaGraph", o.useCudaGraph,
+                 "Capture the layers in a CUDA graph and replay it (CUDA; layer timing runs without it)")->group(inference);
+    app.add_flag("--noDataTransfers", o.noDataTransfers,
+                 "Time without host<->device copies: inputs are uploaded once, outputs read once at the end (CUDA)")
+        ->group(inference);
+    app.add_option("--streams", o.streams, "Run this many execution contexts concurrently, each on its own stream "
+                                           "(CUDA; throughput counts them all, latency is the first's; default 1)")
+        ->check(CLI::Range(1, 64))->group(inference);
     app.add_flag("--skipAccuracyCheck", o.noAccuracyCheck,
                  "Do not compare the engine's outputs with the unoptimized ONNX graph")->group(inference);
 

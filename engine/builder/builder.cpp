@@ -4,6 +4,9 @@
 #include <ctime>
 
 #include "backends/cpu/cpu_executor.h"
+#ifdef KILN_HAVE_CUDA
+#include "backends/cuda/cuda_builder.h"
+#endif
 #include "builder/memory_planner.h"
 #include "builder/network.h"
 #include "builder/profile_shapes.h"
@@ -62,11 +65,12 @@ std::unique_ptr<NetworkDefinition> Builder::createNetwork() const { return std::
 Expected<plan::Plan> Builder::buildPlan(const NetworkDefinition& network, const BuilderConfig& config) {
     m_timings = {};
     const auto tBuild = Clock::now();
-    if (config.backend != "cpu") {
-        if (config.backend == "cuda")
-            return unsupported("the CUDA backend is not part of this build of Kiln yet; build with --device cpu");
-        return invalidArgument("unknown backend '" + config.backend + "' (cpu or cuda)");
-    }
+    const bool cuda = config.backend == "cuda";
+    if (config.backend != "cpu" && !cuda) return invalidArgument("unknown backend '" + config.backend + "' (cpu or cuda)");
+#ifndef KILN_HAVE_CUDA
+    if (cuda)
+        return unsupported("this build of Kiln has no CUDA backend (it was built without the CUDA toolkit); use --device cpu");
+#endif
     if (config.optimizationLevel < 0 || config.optimizationLevel > 3)
         return invalidArgument("builder optimization level must be 0..3, not " + std::to_string(config.optimizationLevel));
     if (network.graph().outputs().empty())
@@ -78,7 +82,7 @@ Expected<plan::Plan> Builder::buildPlan(const NetworkDefinition& network, const 
     p.network = network.graph().clone();
     ir::Graph& g = *p.network;
     KILN_ASSIGN_OR_RETURN(p.profiles, resolveProfiles(g, config.profiles));
-    KILN_RETURN_IF_ERROR(checkCpuPrecisions(config, g, m_logger));
+    if (!cuda) KILN_RETURN_IF_ERROR(checkCpuPrecisions(config, g, m_logger));
 
     // 1. The optimizer, with its log kept for the plan (snapshots let the studio step through it).
     report(config, "optimize", 0, 1);
@@ -95,8 +99,8 @@ Expected<plan::Plan> Builder::buildPlan(const NetworkDefinition& network, const 
                                      std::to_string(int(m_timings.optimizeMs)) + " ms");
     KILN_RETURN_IF_ERROR(checkCancelled(config));
 
-    // 2. Every layer must have a kernel on the backend.
-    KILN_RETURN_IF_ERROR(cpu::checkSupported(g));
+    // 2. Every layer must have a kernel on the backend (the CUDA builder checks its own).
+    if (!cuda) KILN_RETURN_IF_ERROR(cpu::checkSupported(g));
 
     // 3. Shapes at the profiles' max: what the memory plan is sized for.
     report(config, "shapes", 0, 1);
@@ -104,22 +108,31 @@ Expected<plan::Plan> Builder::buildPlan(const NetworkDefinition& network, const 
     KILN_ASSIGN_OR_RETURN(const auto symbols, maxSymbolValues(g, p.profiles));
     m_timings.shapesMs = msSince(t0);
 
-    // 4. Tactics: the CPU backend has one implementation per layer, so nothing to time.
+    // 4. Tactics. CUDA: every candidate of every layer timed on the GPU, precisions chosen,
+    //    reformat layers inserted. CPU: one implementation per layer, nothing to time.
     t0 = Clock::now();
-    p.layers.reserve(size_t(g.numNodes()));
+#ifdef KILN_HAVE_CUDA
+    if (cuda) {
+        KILN_ASSIGN_OR_RETURN(const auto optSymbols, optSymbolValues(g, p.profiles));
+        KILN_RETURN_IF_ERROR(cuda::buildCudaLayers(p, config, optSymbols, m_logger));
+        m_timings.tacticsMs = msSince(t0);
+    }
+#endif
+    if (!cuda) p.layers.reserve(size_t(g.numNodes()));
     int k = 0;
     for (auto& n : g.nodes()) {
+        if (cuda) break;
         report(config, "tactics", ++k, g.numNodes(), n->name());
         plan::LayerRecord r;
         r.precision = "FP32";
         r.tactic = "cpu." + (n->domain().empty() ? std::string() : n->domain() + ".") + n->opType();
-        r.candidates.push_back({r.tactic, -1.0, true, {}});
+        r.candidates.push_back({r.tactic, -1.0, true, {}, "FP32"});
         p.layers.push_back(std::move(r));
     }
-    if (!config.timingCacheFile.empty())
+    if (!config.timingCacheFile.empty() && !cuda)
         m_logger.log(Severity::Info, "timing cache '" + config.timingCacheFile +
                                          "' not used: the CPU backend has no tactics to time");
-    m_timings.tacticsMs = msSince(t0);
+    if (!cuda) m_timings.tacticsMs = msSince(t0);
     KILN_RETURN_IF_ERROR(checkCancelled(config));
 
     // 5. Memory plan.
@@ -129,13 +142,16 @@ Expected<plan::Plan> Builder::buildPlan(const NetworkDefinition& network, const 
     m_timings.memoryMs = msSince(t0);
     int dynamicCount = 0;
     for (const plan::BufferRecord& b : p.memory.buffers) dynamicCount += b.offset < 0 && b.aliasOf.empty();
+    if (cuda && dynamicCount)
+        return unsupported("the CUDA backend needs every activation sized from the profiles, but " +
+                           std::to_string(dynamicCount) + " tensors are sized only at run time (data-dependent shapes)");
     m_logger.log(Severity::Info, "memory plan: arena " + mib(p.memory.arenaBytes) + " for " +
                                      std::to_string(p.memory.buffers.size()) + " tensors (" +
                                      mib(p.memory.noReuseBytes) + " without reuse)" +
                                      (dynamicCount ? ", " + std::to_string(dynamicCount) + " sized at run time" : ""));
 
     // 6. The passport.
-    p.passport = plan::currentCpuPassport();
+    if (!cuda) p.passport = plan::currentCpuPassport();
     p.passport.buildOptions = config.toString();
     p.passport.sourceModelSha256 = network.sourceModelSha256();
     p.passport.sourceModelName = network.sourceModelName().empty() ? network.name() : network.sourceModelName();

@@ -1,5 +1,7 @@
 #include "builder/profile_shapes.h"
 
+#include "passes/symbolic_dims.h"
+
 #include <set>
 
 #include "core/data_type.h"
@@ -92,17 +94,33 @@ Expected<std::map<std::string, int64_t>> maxSymbolValues(const ir::Graph& g, con
     return result;
 }
 
+Expected<std::map<std::string, int64_t>> optSymbolValues(const ir::Graph& g, const std::vector<plan::Profile>& profiles) {
+    std::map<std::string, int64_t> result;
+    if (profiles.empty()) return result;
+    for (auto& [name, range] : profiles.front().inputs) {
+        const ir::Value* v = g.findValue(name);
+        if (!v || !v->shape().rankKnown()) continue;
+        for (int i = 0; i < v->shape().rank() && size_t(i) < range.opt.size(); ++i) {
+            const Dim& d = v->shape()[i];
+            if (!d.isSymbolic()) continue;
+            auto [it, inserted] = result.try_emplace(d.symbol, range.opt[size_t(i)]);
+            if (!inserted && it->second != range.opt[size_t(i)])
+                return invalidArgument("optimization profile 0: dim '" + d.symbol + "' is " + std::to_string(it->second) +
+                                       " at opt in one input but " + std::to_string(range.opt[size_t(i)]) + " in input '" +
+                                       name + "'; inputs that share a dim must agree");
+        }
+    }
+    return result;
+}
+
 int64_t bytesAtShapes(const ir::Value& v, const std::map<std::string, int64_t>& symbols) {
     const size_t es = dataTypeSize(v.dtype());
     if (es == 0 || !v.shape().rankKnown()) return -1;
-    std::vector<int64_t> dims;
-    for (const Dim& d : v.shape().dims()) {
-        if (d.isKnown()) { dims.push_back(d.value); continue; }
-        auto it = d.isSymbolic() ? symbols.find(d.symbol) : symbols.end();
-        if (it == symbols.end()) return -1;
-        dims.push_back(it->second);
-    }
-    Expected<int64_t> n = checkedNumel(dims);
+    // Derived symbols ("batch*sequence", "min(sequence, 128)") are evaluated from the inputs' own;
+    // every such name is monotone in its symbols, so the max shapes give the max bytes.
+    const std::optional<std::vector<int64_t>> dims = passes::evaluateShape(v.shape(), symbols);
+    if (!dims) return -1;
+    Expected<int64_t> n = checkedNumel(*dims);
     if (!n) return -1;
     return *n * int64_t(es);
 }

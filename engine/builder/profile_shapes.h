@@ -24,6 +24,9 @@ Expected<std::vector<plan::Profile>> resolveProfiles(const ir::Graph& g, const s
 // one symbol different values within a profile (e.g. "batch" 8 in one input and 4 in another).
 Expected<std::map<std::string, int64_t>> maxSymbolValues(const ir::Graph& g, const std::vector<plan::Profile>& profiles);
 
+// Symbol -> its value at the first profile's opt shapes (what the CUDA builder times tactics at).
+Expected<std::map<std::string, int64_t>> optSymbolValues(const ir::Graph& g, const std::vector<plan::Profile>& profiles);
+
 // Bytes of v once symbols take the given values; -1 when a dim stays unknown.
 int64_t bytesAtShapes(const ir::Value& v, const std::map<std::string, int64_t>& symbols);
 

@@ -102,4 +102,119 @@ Dim DimAlgebra::fresh(const std::string& node, int output, int dim) {
 
 bool DimAlgebra::isFresh(const Dim& d) { return d.isSymbolic() && d.symbol[0] == '?'; }
 
+// --- evaluation -------------------------------------------------------------------------------
+
+namespace {
+
+// Recursive descent over the names above: sum := product ('+' product)*,
+// product := atom ('*' atom)*, atom := number | min(sum, sum) | bcast(sum, sum) | name.
+// A name runs to the next top-level '*', '+', ',' or ')'; a name given a value in `symbols` as a
+// whole (the model's own "batch+1", say) wins over parsing it.
+class DimEvaluator {
+public:
+    DimEvaluator(const std::string& s, const std::map<std::string, int64_t>& symbols) : m_s(s), m_symbols(symbols) {}
+
+    std::optional<int64_t> run() {
+        auto v = sum();
+        if (!v || m_pos != m_s.size()) return std::nullopt;
+        return v;
+    }
+
+private:
+    void skipSpaces() {
+        while (m_pos < m_s.size() && m_s[m_pos] == ' ') ++m_pos;
+    }
+    std::optional<int64_t> sum() {
+        auto v = product();
+        while (v) {
+            skipSpaces();
+            if (m_pos >= m_s.size() || m_s[m_pos] != '+') break;
+            ++m_pos;
+            auto w = product();
+            if (!w) return std::nullopt;
+            v = *v + *w;
+        }
+        return v;
+    }
+    std::optional<int64_t> product() {
+        auto v = atom();
+        while (v) {
+            skipSpaces();
+            if (m_pos >= m_s.size() || m_s[m_pos] != '*') break;
+            ++m_pos;
+            auto w = atom();
+            if (!w) return std::nullopt;
+            if (*w != 0 && *v > INT64_MAX / *w) return std::nullopt;
+            v = *v * *w;
+        }
+        return v;
+    }
+    std::optional<int64_t> call(bool isMin) {
+        auto a = sum();
+        skipSpaces();
+        if (!a || m_pos >= m_s.size() || m_s[m_pos] != ',') return std::nullopt;
+        ++m_pos;
+        auto b = sum();
+        skipSpaces();
+        if (!b || m_pos >= m_s.size() || m_s[m_pos] != ')') return std::nullopt;
+        ++m_pos;
+        if (isMin) return std::min(*a, *b);
+        return *a == 1 ? *b : *a;  // broadcast: a 1 takes the other's size
+    }
+    std::optional<int64_t> atom() {
+        skipSpaces();
+        if (m_s.compare(m_pos, 4, "min(") == 0) {
+            m_pos += 4;
+            return call(true);
+        }
+        if (m_s.compare(m_pos, 6, "bcast(") == 0) {
+            m_pos += 6;
+            return call(false);
+        }
+        const size_t start = m_pos;
+        int depth = 0;
+        while (m_pos < m_s.size()) {
+            const char c = m_s[m_pos];
+            if (c == '(') ++depth;
+            else if (c == ')' && depth-- == 0) break;
+            else if (depth == 0 && (c == '*' || c == '+' || c == ',')) break;
+            ++m_pos;
+        }
+        std::string name = m_s.substr(start, m_pos - start);
+        while (!name.empty() && name.back() == ' ') name.pop_back();
+        if (name.empty()) return std::nullopt;
+        if (std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; }) && name.size() < 19)
+            return std::stoll(name);
+        auto it = m_symbols.find(name);
+        if (it == m_symbols.end()) return std::nullopt;
+        return it->second;
+    }
+
+    const std::string& m_s;
+    const std::map<std::string, int64_t>& m_symbols;
+    size_t m_pos = 0;
+};
+
+}  // namespace
+
+std::optional<int64_t> evaluateDim(const Dim& d, const std::map<std::string, int64_t>& symbols) {
+    if (d.isKnown()) return d.value;
+    if (!d.isSymbolic()) return std::nullopt;
+    if (auto it = symbols.find(d.symbol); it != symbols.end()) return it->second;
+    if (DimAlgebra::isFresh(d)) return std::nullopt;
+    return DimEvaluator(d.symbol, symbols).run();
+}
+
+std::optional<std::vector<int64_t>> evaluateShape(const Shape& s, const std::map<std::string, int64_t>& symbols) {
+    if (!s.rankKnown()) return std::nullopt;
+    std::vector<int64_t> dims;
+    dims.reserve(size_t(s.rank()));
+    for (const Dim& d : s.dims()) {
+        auto v = evaluateDim(d, symbols);
+        if (!v) return std::nullopt;
+        dims.push_back(*v);
+    }
+    return dims;
+}
+
 }  // namespace kiln::passes

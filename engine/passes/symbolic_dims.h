@@ -50,4 +50,11 @@ private:
     std::unordered_map<std::string, std::string> m_minOf;  // "min(x, c)" -> "x"
 };
 
+// The value of a dim once the model's own symbols have values (an input's "batch" and
+// "sequence"): evaluates the names DimAlgebra derives (products, sums, min(x, c), bcast(a, b)).
+// nullopt for an unknown dim, a symbol without a value, or a fresh (data-dependent) symbol.
+std::optional<int64_t> evaluateDim(const Dim& d, const std::map<std::string, int64_t>& symbols);
+// evaluateDim over a shape; nullopt when the rank or any dim is not known.
+std::optional<std::vector<int64_t>> evaluateShape(const Shape& s, const std::map<std::string, int64_t>& symbols);
+
 }  // namespace kiln::passes

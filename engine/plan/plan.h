@@ -40,6 +40,7 @@ struct TacticCandidate {
     double milliseconds = -1.0;    // median time; < 0 when not timed
     bool chosen = false;
     std::string rejected;          // why it was not usable ("NaN in output", "needs 2 GiB workspace"), or ""
+    std::string precision;         // the precision it was timed at ("FP16"); empty = the layer's
 };
 
 // What the builder chose for one layer; parallel to Plan::network->nodes() (same order).

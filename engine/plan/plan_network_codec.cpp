@@ -163,8 +163,8 @@ Status decodeInfo(const Json& j, ir::ModelInfo& m) {
 Json encodeRecord(const LayerRecord& r) {
     Json candidates = Json::array();
     for (const TacticCandidate& c : r.candidates)
-        candidates.push_back(Json{{"tactic", c.tactic}, {"ms", c.milliseconds}, {"chosen", c.chosen},
-                                  {"rejected", c.rejected}});
+        candidates.push_back(Json{{"tactic", c.tactic}, {"precision", c.precision}, {"ms", c.milliseconds},
+                                  {"chosen", c.chosen}, {"rejected", c.rejected}});
     return Json{{"precision", r.precision}, {"tactic", r.tactic}, {"ms", r.milliseconds},
                 {"candidates", std::move(candidates)}};
 }
@@ -182,6 +182,8 @@ Status decodeRecord(const Json& j, const std::string& where, LayerRecord& r) {
         KILN_RETURN_IF_ERROR(cf.f64("ms", t.milliseconds));
         KILN_RETURN_IF_ERROR(cf.boolean("chosen", t.chosen));
         KILN_RETURN_IF_ERROR(cf.str("rejected", t.rejected));
+        // Plans written before candidates carried their precision have none.
+        if (auto p = c.find("precision"); p != c.end() && p->is_string()) t.precision = p->get<std::string>();
         r.candidates.push_back(std::move(t));
     }
     return Status::ok();

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -10,6 +12,10 @@
 #include "runtime/runtime.h"
 
 namespace kiln {
+
+namespace cuda {
+struct EngineState;
+}
 
 struct IoTensor {
     std::string name;
@@ -22,6 +28,10 @@ struct Engine::Impl {
     std::map<std::string, size_t> ioIndex;
     std::unordered_map<std::string, const plan::BufferRecord*> buffers;  // by tensor name
     int64_t weightsBytes = 0;
+    // CUDA plans: the device and the weights uploaded once, shared by the contexts (made by the
+    // first context).
+    std::mutex cudaMutex;
+    std::shared_ptr<cuda::EngineState> cuda;
 };
 
 }  // namespace kiln

@@ -5,6 +5,9 @@
 #include <new>
 
 #include "backends/cpu/cpu_executor.h"
+#ifdef KILN_HAVE_CUDA
+#include "backends/cuda/cuda_context.h"
+#endif
 #include "builder/memory_planner.h"
 #include "runtime/engine_impl.h"
 #include "runtime/runtime.h"
@@ -34,6 +37,10 @@ struct ExecutionContext::Impl {
     std::map<std::string, Binding> bindings;
     std::map<std::string, HostTensor> outputs;  // last execute()
     bool placementsDirty = true;
+    bool layerTiming = true;
+#ifdef KILN_HAVE_CUDA
+    std::unique_ptr<cuda::CudaContext> cuda;
+#endif
 };
 
 ExecutionContext::ExecutionContext(const Engine& engine) : m_engine(engine), m_impl(std::make_unique<Impl>()) {}
@@ -41,6 +48,28 @@ ExecutionContext::~ExecutionContext() = default;
 
 Status ExecutionContext::prepare() {
     const plan::Plan& p = m_engine.plan();
+    if (p.passport.backend == "cuda") {
+#ifdef KILN_HAVE_CUDA
+        std::shared_ptr<cuda::EngineState> state;
+        {
+            std::lock_guard lock(m_engine.m_impl->cudaMutex);
+            if (!m_engine.m_impl->cuda) {
+                auto s = cuda::createEngineState();
+                if (!s) return Status(s.status()).prefix("cannot run a CUDA plan");
+                m_engine.m_impl->cuda = *s;
+            }
+            state = m_engine.m_impl->cuda;
+        }
+        KILN_ASSIGN_OR_RETURN(m_impl->cuda, cuda::CudaContext::create(p, std::move(state)));
+        for (const IoTensor& t : m_engine.m_impl->io)
+            if (t.mode == TensorIOMode::Input)
+                if (auto dims = t.value->shape().staticDims()) m_impl->inputShapes[t.name] = *dims;
+        m_impl->layerTiming = false;
+        return Status::ok();
+#else
+        return unsupported("this build of Kiln has no CUDA backend; the plan needs one");
+#endif
+    }
     const int64_t arenaBytes = p.memory.arenaBytes;
     if (arenaBytes > 0) {
         try {
@@ -110,10 +139,17 @@ Status ExecutionContext::setInputShape(const std::string& name, const std::vecto
                                    std::to_string(r->max[i]) + "] (min " + dimsToString(r->min) + ", max " +
                                    dimsToString(r->max) + ")");
     m_impl->inputShapes[name] = dims;
+#ifdef KILN_HAVE_CUDA
+    if (m_impl->cuda && allInputShapesSpecified()) return m_impl->cuda->setInputShapes(m_impl->inputShapes);
+#endif
     return Status::ok();
 }
 
 std::vector<int64_t> ExecutionContext::tensorShape(const std::string& name) const {
+#ifdef KILN_HAVE_CUDA
+    if (m_impl->cuda && m_engine.tensorIOMode(name) == TensorIOMode::Output)
+        if (auto d = m_impl->cuda->dims(name); !d.empty()) return d;
+#endif
     if (auto it = m_impl->inputShapes.find(name); it != m_impl->inputShapes.end()) return it->second;
     if (auto it = m_impl->outputs.find(name); it != m_impl->outputs.end()) return it->second.dims();
     return m_engine.tensorShape(name);
@@ -129,6 +165,9 @@ Status ExecutionContext::setTensorAddress(const std::string& name, void* data, s
     if (m_engine.tensorIOMode(name) == TensorIOMode::None)
         return invalidArgument("'" + name + "' is not an input or output of the engine");
     if (!data && bytes) return invalidArgument("null address for '" + name + "'");
+#ifdef KILN_HAVE_CUDA
+    if (m_impl->cuda) return m_impl->cuda->setDeviceAddress(name, data, bytes);
+#endif
     Binding b;
     b.memory = std::shared_ptr<std::byte[]>(static_cast<std::byte*>(data), [](std::byte*) {});
     b.bytes = bytes;
@@ -145,6 +184,12 @@ Status ExecutionContext::setInputs(const std::map<std::string, HostTensor>& inpu
             return invalidArgument("input '" + name + "' is " + dataTypeName(m_engine.tensorDataType(name)) + ", not " +
                                    dataTypeName(t.dtype()));
         KILN_RETURN_IF_ERROR(setInputShape(name, t.dims()));
+#ifdef KILN_HAVE_CUDA
+        if (m_impl->cuda) {
+            KILN_RETURN_IF_ERROR(m_impl->cuda->setHostInput(name, t));
+            continue;
+        }
+#endif
         // Shares ownership of the tensor's buffer, pointing at its first element.
         Binding b;
         b.memory = std::shared_ptr<std::byte[]>(t.buffer(), const_cast<std::byte*>(static_cast<const std::byte*>(t.raw())));
@@ -156,6 +201,13 @@ Status ExecutionContext::setInputs(const std::map<std::string, HostTensor>& inpu
 }
 
 Expected<HostTensor> ExecutionContext::output(const std::string& name) const {
+#ifdef KILN_HAVE_CUDA
+    if (m_impl->cuda) {
+        if (m_engine.tensorIOMode(name) != TensorIOMode::Output)
+            return invalidArgument("'" + name + "' is not an output of the engine");
+        return m_impl->cuda->output(name);
+    }
+#endif
     auto it = m_impl->outputs.find(name);
     if (it == m_impl->outputs.end()) {
         if (m_engine.tensorIOMode(name) != TensorIOMode::Output)
@@ -190,6 +242,20 @@ Status ExecutionContext::bindPlacements() {
 Status ExecutionContext::execute() {
     using Clock = std::chrono::steady_clock;
     const auto t0 = Clock::now();
+#ifdef KILN_HAVE_CUDA
+    if (m_impl->cuda) {
+        if (!allInputShapesSpecified()) return invalidArgument("every dynamic input needs setInputShape before execute()");
+        cuda::ContextTiming t;
+        KILN_RETURN_IF_ERROR(m_impl->cuda->execute(t));
+        m_timing.enqueueMs = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+        m_timing.h2dMs = t.h2dMs, m_timing.computeMs = t.computeMs, m_timing.d2hMs = t.d2hMs;
+        m_layerTimes = t.layerMs;
+        if (m_profiler)
+            for (size_t k = 0; k < m_layerTimes.size(); ++k)
+                m_profiler->reportLayerTime(int(k), m_engine.plan().network->nodes()[k]->name(), float(m_layerTimes[k]));
+        return Status::ok();
+    }
+#endif
     cpu::TensorMap inputs;
     for (const IoTensor& t : m_engine.m_impl->io) {
         if (t.mode != TensorIOMode::Input) continue;
@@ -239,6 +305,36 @@ Status ExecutionContext::execute() {
     return Status::ok();
 }
 
-Status ExecutionContext::enqueue(void* /*stream*/) { return execute(); }
+Status ExecutionContext::enqueue(void* stream) {
+#ifdef KILN_HAVE_CUDA
+    if (m_impl->cuda) {
+        if (!allInputShapesSpecified()) return invalidArgument("every dynamic input needs setInputShape before enqueue()");
+        return m_impl->cuda->enqueue(static_cast<cudaStream_t>(stream));
+    }
+#endif
+    (void)stream;
+    return execute();
+}
+
+void ExecutionContext::setUseCudaGraph(bool on) {
+#ifdef KILN_HAVE_CUDA
+    if (m_impl->cuda) m_impl->cuda->setUseCudaGraph(on);
+#endif
+    (void)on;
+}
+
+void ExecutionContext::setDataTransfers(bool on) {
+#ifdef KILN_HAVE_CUDA
+    if (m_impl->cuda) m_impl->cuda->setDataTransfers(on);
+#endif
+    (void)on;
+}
+
+void ExecutionContext::setLayerTimingEnabled(bool on) {
+    m_impl->layerTiming = on;
+#ifdef KILN_HAVE_CUDA
+    if (m_impl->cuda) m_impl->cuda->setLayerTiming(on);
+#endif
+}
 
 }  // namespace kiln

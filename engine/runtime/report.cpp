@@ -151,6 +151,7 @@ std::string makeReportJson(const Engine& engine, const ReportInputs& in) {
         json cands = json::array();
         for (const plan::TacticCandidate& c : rec.candidates)
             cands.push_back(json{{"tactic", c.tactic},
+                                 {"precision", c.precision.empty() ? rec.precision : c.precision},
                                  {"ms", c.milliseconds >= 0 ? json(c.milliseconds) : json(nullptr)},
                                  {"chosen", c.chosen},
                                  {"rejected", c.rejected}});

@@ -222,6 +222,7 @@ Status readCandidates(const Fields& layer, plan::LayerRecord& rec) {
         KILN_RETURN_IF_ERROR(c.num("ms", t.milliseconds));
         KILN_RETURN_IF_ERROR(c.boolean("chosen", t.chosen));
         KILN_RETURN_IF_ERROR(c.str("rejected", t.rejected));
+        KILN_RETURN_IF_ERROR(c.str("precision", t.precision));
         rec.candidates.push_back(std::move(t));
     }
     return Status::ok();

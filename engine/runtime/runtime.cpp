@@ -5,6 +5,9 @@
 #include "builder/memory_planner.h"
 #include "plan/plan_format.h"
 #include "runtime/engine_impl.h"
+#ifdef KILN_HAVE_CUDA
+#include "backends/cuda/cuda_builder.h"
+#endif
 
 namespace kiln {
 
@@ -26,9 +29,13 @@ Expected<std::unique_ptr<Engine>> Runtime::deserializeEngineFile(const std::stri
 Expected<std::unique_ptr<Engine>> Runtime::createEngine(plan::Plan p) const {
     if (!p.network) return invalidArgument("the plan has no network");
     if (p.passport.backend != "cpu") {
-        // Only the CPU backend is in this build: a CUDA plan cannot run here.
-        KILN_RETURN_IF_ERROR(plan::checkPassportCompatible(p.passport, plan::currentCpuPassport(),
-                                                           m_options.allowForeignDevice));
+        plan::Passport here = plan::currentCpuPassport();
+#ifdef KILN_HAVE_CUDA
+        // A CUDA plan needs this machine's GPU; without one, the CPU passport makes the message.
+        if (p.passport.backend == "cuda")
+            if (auto gpu = cuda::currentCudaPassport()) here = *gpu;
+#endif
+        KILN_RETURN_IF_ERROR(plan::checkPassportCompatible(p.passport, here, m_options.allowForeignDevice));
     }
     if (p.passport.kilnVersion != KILN_VERSION)
         m_logger.log(Severity::Warning, "the plan was built by Kiln " + p.passport.kilnVersion + "; this is Kiln " +

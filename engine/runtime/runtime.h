@@ -119,7 +119,8 @@ public:
     std::vector<int64_t> tensorShape(const std::string& name) const;
     bool allInputShapesSpecified() const;
 
-    // Binds caller memory (host memory for the CPU backend) of at least `bytes` bytes.
+    // Binds caller memory of at least `bytes` bytes: host memory for the CPU backend, device
+    // memory for the CUDA backend (as TensorRT's setTensorAddress).
     // Unbound outputs are kept by the context and available through output().
     Status setTensorAddress(const std::string& name, void* data, size_t bytes);
     // Binds inputs from HostTensors (shapes taken from them) - a convenience for tools and tests.
@@ -129,9 +130,19 @@ public:
 
     // Runs once, synchronously.
     Status execute();
-    // Runs on a stream (CUDA backend); the CPU backend runs synchronously on the calling thread
-    // and ignores the stream.
+    // Runs on a stream (CUDA backend: a cudaStream_t; null = the context's own; inputs and
+    // outputs must be device addresses from setTensorAddress, or inputs staged by setInputs and
+    // one execute()); the CPU backend runs synchronously on the calling thread and ignores it.
     Status enqueue(void* stream);
+    // CUDA backend: capture the layers into a CUDA graph on the first enqueue/execute for the
+    // current shapes and addresses, and replay it after (trtexec --useCudaGraph).
+    void setUseCudaGraph(bool on);
+    // Per-layer times in lastLayerTimes() (CUDA: events between layers, so no CUDA graph for
+    // those runs; the CPU backend always times layers).
+    void setLayerTimingEnabled(bool on);
+    // CUDA backend: execute() without the host<->device copies (inputs staged by setInputs stay
+    // on the device from the last run with copies; output() keeps returning that run's outputs).
+    void setDataTransfers(bool on);
 
     void setProfiler(Profiler* p) { m_profiler = p; }
     const ExecutionTiming& lastTiming() const { return m_timing; }

@@ -155,6 +155,7 @@ public:
     void add(std::string opType, std::string domain, std::string family, PrecisionRule rule, TacticSource source);
     bool knows(const ir::Node& n) const;
     PrecisionRule precisionRule(const ir::Node& n) const;
+    std::string family(const ir::Node& n) const;  // "" when unknown
     Expected<std::vector<Tactic>> tactics(const TacticQuery& q) const;
     // The tactic called `name` for the query, as the builder listed it.
     Expected<std::unique_ptr<LayerKernel>> create(const TacticQuery& q, const std::string& name) const;

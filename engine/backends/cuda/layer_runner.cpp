@@ -71,17 +71,20 @@ DataType stored(DataType declared, Precision p) { return isFloat32or16(declared)
 LayerShapes layerShapes(const ir::Node& node, Precision p, const std::vector<HostTensor>& inputs,
                         const std::vector<HostTensor>& expected) {
     LayerShapes s;
+    // A Cast converts between the types its values declare (a reformat layer: float32 <-> float16).
+    const bool cast = node.domain().empty() && node.opType() == "Cast";
     for (int i = 0; i < node.numInputs(); ++i) {
         const ir::Value* v = node.input(i);
         const HostTensor* t = size_t(i) < inputs.size() && inputs[size_t(i)].isValid() ? &inputs[size_t(i)]
                               : v && v->constant()                                    ? v->constant()
                                                                                       : nullptr;
         s.inputs.push_back(t ? t->dims() : std::vector<int64_t>{});
-        s.inputTypes.push_back(t ? stored(t->dtype(), p) : DataType::Undefined);
+        s.inputTypes.push_back(!t ? DataType::Undefined : cast && v ? v->dtype() : stored(t->dtype(), p));
     }
-    for (const HostTensor& e : expected) {
-        s.outputs.push_back(e.dims());
-        s.outputTypes.push_back(stored(e.dtype(), p));
+    for (size_t i = 0; i < expected.size(); ++i) {
+        const ir::Value* v = node.output(int(i));
+        s.outputs.push_back(expected[i].dims());
+        s.outputTypes.push_back(cast && v ? v->dtype() : stored(expected[i].dtype(), p));
     }
     return s;
 }

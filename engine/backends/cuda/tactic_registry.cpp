@@ -103,6 +103,11 @@ PrecisionRule TacticRegistry::precisionRule(const ir::Node& n) const {
     return it == m_entries.end() ? PrecisionRule::Compute : it->second.rule;
 }
 
+std::string TacticRegistry::family(const ir::Node& n) const {
+    auto it = m_entries.find({n.domain(), n.opType()});
+    return it == m_entries.end() ? std::string() : it->second.family;
+}
+
 Expected<std::vector<Tactic>> TacticRegistry::tactics(const TacticQuery& q) const {
     auto it = m_entries.find({q.node.domain(), q.node.opType()});
     if (it == m_entries.end())
