@@ -45,6 +45,10 @@ def main():
     for name in args.models.split(","):
         torch.manual_seed(0)
         module, kind = build(name)
+        if name.startswith("vit"):
+            # torchvision zero-initialises the classifier head: the output would be all zeros
+            # (and any engine would "agree" with it). Random weights make the check mean something.
+            torch.nn.init.normal_(module.heads.head.weight, std=0.02)
         module = module.eval().to("cuda")
         gen = torch.Generator(device="cuda").manual_seed(1)
         if kind == "tokens":

@@ -18,11 +18,14 @@ exec_bin="$stage/bin/kiln-exec"
 mkdir -p "$out/models" "$out/kiln"
 here=$(cd "$(dirname "$0")" && pwd)
 
-python3 "$here/export_models.py" --models "$models" --out "$out/models" > "$out/export.log" 2>&1 || { tail -20 "$out/export.log"; exit 1; }
-if [ "${SKIP_PEERS:-0}" != 1 ]; then
+# PHASE=peers: only PyTorch; PHASE=kiln: only Kiln (a run is limited to 10 minutes there).
+phase=${PHASE:-all}
+if [ "$phase" != kiln ]; then
   python3 "$peers" --models "$models" --batches "$batches" --dtypes fp16 --modes eager,compile --out "$out/peers.jsonl" > "$out/peers.log" 2>&1
   python3 "$peers" --models "$models" --batches "$batches" --dtypes fp32 --modes eager --out "$out/peers.jsonl" >> "$out/peers.log" 2>&1
 fi
+[ "$phase" = peers ] && exit 0
+python3 "$here/export_models.py" --models "$models" --out "$out/models" > "$out/export.log" 2>&1 || { tail -20 "$out/export.log"; exit 1; }
 
 for m in ${models//,/ }; do
   meta="$out/models/$m.json"

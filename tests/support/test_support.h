@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QString>
+#include <cstdlib>
 #include <QTemporaryDir>
 #include <string>
 
@@ -10,7 +11,11 @@
 
 namespace kiln::test {
 
-inline std::string sourceDir() { return KILN_SOURCE_DIR; }
+// The source tree; $KILN_SOURCE_DIR overrides the build-time path (tests run on another machine).
+inline std::string sourceDir() {
+    const char* env = std::getenv("KILN_SOURCE_DIR");
+    return env && *env ? env : KILN_SOURCE_DIR;
+}
 inline std::string testDataDir() { return KILN_TESTDATA_DIR; }
 inline std::string sampleModel(const std::string& name) { return sourceDir() + "/resources/models/" + name; }
 

@@ -323,7 +323,7 @@ Status CudaContext::execute(ContextTiming& timing) {
                                                       cudaMemcpyHostToDevice, s));
     }
     KILN_CUDA_RETURN_IF_ERROR(cudaEventRecord(m_h2d1.get(), s));
-    const bool timeLayers = m_layerTiming && !m_useGraph;
+    const bool timeLayers = m_layerTiming;  // layer events replace the graph for these runs
     if (m_dirty) KILN_RETURN_IF_ERROR(refreshLaunches());
     if (timeLayers) {
         KILN_RETURN_IF_ERROR(launchLayers(s, true));

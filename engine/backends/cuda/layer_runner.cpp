@@ -89,18 +89,15 @@ LayerShapes layerShapes(const ir::Node& node, Precision p, const std::vector<Hos
     return s;
 }
 
-Expected<Trial> runTactic(Session& s, const ir::Node& node, Precision p, const Tactic& t,
-                          const std::vector<HostTensor>& inputs, const std::vector<HostTensor>& expected,
-                          const TrialOptions& options) {
-    const LayerShapes shapes = layerShapes(node, p, inputs, expected);
-    std::unique_ptr<LayerKernel> kernel = t.create();
-    PrepareArgs pa{node, p, shapes, s.weights(), s.libs(), s.device()};
-    KILN_RETURN_IF_ERROR(kernel->prepare(pa));
-
-    LaunchArgs args;
+Expected<std::unique_ptr<TrialBench>> TrialBench::create(Session& s, const ir::Node& node, Precision p,
+                                                         const std::vector<HostTensor>& inputs,
+                                                         const std::vector<HostTensor>& expected) {
+    std::unique_ptr<TrialBench> b(new TrialBench(s, node, p));
+    b->m_shapes = layerShapes(node, p, inputs, expected);
+    const LayerShapes& shapes = b->m_shapes;
+    LaunchArgs& args = b->m_args;
     args.stream = s.stream();
     args.libs = &s.libs();
-    std::vector<DeviceBuffer> owned;
     for (int i = 0; i < node.numInputs(); ++i) {
         DeviceTensor d;
         const ir::Value* v = node.input(i);
@@ -108,10 +105,10 @@ Expected<Trial> runTactic(Session& s, const ir::Node& node, Precision p, const T
         d.dims = shapes.inputs[size_t(i)];
         if (size_t(i) < inputs.size() && inputs[size_t(i)].isValid()) {
             HostTensor h = convertFloat(inputs[size_t(i)], d.type);
-            KILN_ASSIGN_OR_RETURN(DeviceBuffer b, DeviceBuffer::allocate(std::max<size_t>(h.byteSize(), 1), "a layer input"));
-            KILN_CUDA_RETURN_IF_ERROR(cudaMemcpy(b.get(), h.raw(), h.byteSize(), cudaMemcpyHostToDevice));
-            d.data = b.get();
-            owned.push_back(std::move(b));
+            KILN_ASSIGN_OR_RETURN(DeviceBuffer buf, DeviceBuffer::allocate(std::max<size_t>(h.byteSize(), 1), "a layer input"));
+            KILN_CUDA_RETURN_IF_ERROR(cudaMemcpy(buf.get(), h.raw(), h.byteSize(), cudaMemcpyHostToDevice));
+            d.data = buf.get();
+            b->m_owned.push_back(std::move(buf));
         } else if (v && v->constant()) {
             KILN_ASSIGN_OR_RETURN(d.data, s.weights().constant(*v, d.type));
         }
@@ -122,15 +119,26 @@ Expected<Trial> runTactic(Session& s, const ir::Node& node, Precision p, const T
         o.type = shapes.outputTypes[i];
         o.dims = expected[i].dims();
         const size_t bytes = size_t(o.numel()) * dataTypeSize(o.type);
-        KILN_ASSIGN_OR_RETURN(DeviceBuffer b, DeviceBuffer::allocate(std::max<size_t>(bytes, 1), "a layer output"));
-        // NaN-filled, so a kernel that leaves elements unwritten fails the comparison.
-        KILN_CUDA_RETURN_IF_ERROR(cudaMemset(b.get(), 0xff, bytes));
-        o.data = b.get();
-        owned.push_back(std::move(b));
+        KILN_ASSIGN_OR_RETURN(DeviceBuffer buf, DeviceBuffer::allocate(std::max<size_t>(bytes, 1), "a layer output"));
+        o.data = buf.get();
+        b->m_owned.push_back(std::move(buf));
         args.outputs.push_back(std::move(o));
+        b->m_expectedTypes.push_back(expected[i].dtype());
     }
+    return b;
+}
+
+Expected<Trial> TrialBench::run(const Tactic& t, const TrialOptions& options) {
+    Session& s = m_session;
+    std::unique_ptr<LayerKernel> kernel = t.create();
+    PrepareArgs pa{m_node, m_precision, m_shapes, s.weights(), s.libs(), s.device()};
+    KILN_RETURN_IF_ERROR(kernel->prepare(pa));
+    LaunchArgs args = m_args;
+    // NaN-filled, so a kernel that leaves elements unwritten fails the comparison.
+    for (const DeviceOutput& o : args.outputs)
+        KILN_CUDA_RETURN_IF_ERROR(cudaMemsetAsync(o.data, 0xff, size_t(o.numel()) * dataTypeSize(o.type), s.stream()));
     Trial trial;
-    trial.workspaceBytes = kernel->workspaceBytes(shapes);
+    trial.workspaceBytes = kernel->workspaceBytes(m_shapes);
     DeviceBuffer ws;
     if (trial.workspaceBytes) {
         KILN_ASSIGN_OR_RETURN(ws, DeviceBuffer::allocate(trial.workspaceBytes, "the tactic's workspace"));
@@ -141,10 +149,10 @@ Expected<Trial> runTactic(Session& s, const ir::Node& node, Precision p, const T
     KILN_CUDA_RETURN_IF_ERROR(cudaStreamSynchronize(s.stream()));
     KILN_CUDA_RETURN_IF_ERROR(cudaGetLastError());
     if (options.readOutputs) {
-        for (size_t i = 0; i < expected.size(); ++i) {
+        for (size_t i = 0; i < args.outputs.size(); ++i) {
             HostTensor h(args.outputs[i].type, args.outputs[i].dims);
             KILN_CUDA_RETURN_IF_ERROR(cudaMemcpy(h.raw(), args.outputs[i].data, h.byteSize(), cudaMemcpyDeviceToHost));
-            trial.outputs.push_back(convertFloat(h, expected[i].dtype()));
+            trial.outputs.push_back(convertFloat(h, m_expectedTypes[i]));
         }
     }
     if (options.timedRuns > 0) {
@@ -168,6 +176,13 @@ Expected<Trial> runTactic(Session& s, const ir::Node& node, Precision p, const T
         trial.medianMs = ms[ms.size() / 2];
     }
     return trial;
+}
+
+Expected<Trial> runTactic(Session& s, const ir::Node& node, Precision p, const Tactic& t,
+                          const std::vector<HostTensor>& inputs, const std::vector<HostTensor>& expected,
+                          const TrialOptions& options) {
+    KILN_ASSIGN_OR_RETURN(std::unique_ptr<TrialBench> bench, TrialBench::create(s, node, p, inputs, expected));
+    return bench->run(t, options);
 }
 
 Expected<std::vector<HostTensor>> cpuReference(const ir::Node& node, const std::vector<HostTensor>& inputs) {

@@ -51,6 +51,27 @@ struct Trial {
 LayerShapes layerShapes(const ir::Node& node, Precision p, const std::vector<HostTensor>& inputs,
                         const std::vector<HostTensor>& expected);
 
+// The inputs of one layer uploaded once (converted to the storage types of precision p) and its
+// outputs allocated, for running many tactics on the same data (the builder's inner loop).
+class TrialBench {
+public:
+    static Expected<std::unique_ptr<TrialBench>> create(Session& s, const ir::Node& node, Precision p,
+                                                        const std::vector<HostTensor>& inputs,
+                                                        const std::vector<HostTensor>& expected);
+    Expected<Trial> run(const Tactic& t, const TrialOptions& options = {});
+    const LayerShapes& shapes() const { return m_shapes; }
+
+private:
+    TrialBench(Session& s, const ir::Node& node, Precision p) : m_session(s), m_node(node), m_precision(p) {}
+    Session& m_session;
+    const ir::Node& m_node;
+    Precision m_precision;
+    LayerShapes m_shapes;
+    LaunchArgs m_args;
+    std::vector<DeviceBuffer> m_owned;
+    std::vector<DataType> m_expectedTypes;
+};
+
 // Runs tactic `t` of `node` at precision `p`. `inputs` has one tensor per node input: for a
 // constant input pass an invalid HostTensor (the node's constant is used), likewise for an
 // omitted optional input. Float inputs are given in float32 and converted to the layer's
