@@ -114,6 +114,24 @@ const TacticTuner::Reference& TacticTuner::reference(const ir::Node& node,
 
 Expected<std::vector<plan::TacticCandidate>> TacticTuner::tune(const ir::Node& node, Precision p,
                                                               const std::map<const ir::Value*, std::vector<int64_t>>& dims) {
+    // The signature first, from the dims alone: a timing-cache hit needs no reference run.
+    {
+        std::vector<HostTensor> in, out;
+        for (const ir::Value* v : node.inputs())
+            in.push_back(v && !v->constant() ? HostTensor(v->dtype() == DataType::Float16 ? DataType::Float32 : v->dtype(),
+                                                          std::vector<int64_t>(dims.at(v).size(), 0))
+                                             : HostTensor());
+        for (const ir::Value* v : node.outputs())
+            out.emplace_back(v ? (v->dtype() == DataType::Float16 ? DataType::Float32 : v->dtype()) : DataType::Float32,
+                             std::vector<int64_t>(v ? dims.at(v).size() : 0, 0));
+        LayerShapes s = layerShapes(node, p, in, out);
+        for (size_t i = 0; i < s.inputs.size(); ++i)
+            if (const ir::Value* v = node.input(int(i)); v && !v->constant()) s.inputs[i] = dims.at(v);
+        for (size_t i = 0; i < s.outputs.size(); ++i)
+            if (const ir::Value* v = node.output(int(i))) s.outputs[i] = dims.at(v);
+        std::vector<plan::TacticCandidate> cached;
+        if (m_cache.find(signature(node, p, s), cached)) return cached;
+    }
     const Reference& ref = reference(node, dims);
     std::vector<HostTensor> expected = ref.outputs;
     if (!ref.status.isOk()) {
@@ -128,9 +146,6 @@ Expected<std::vector<plan::TacticCandidate>> TacticTuner::tune(const ir::Node& n
     }
     const LayerShapes shapes = layerShapes(node, p, ref.inputs, expected);
     const std::string sig = signature(node, p, shapes);
-    std::vector<plan::TacticCandidate> cached;
-    if (m_cache.find(sig, cached)) return cached;
-
     TacticQuery q{node, p, shapes, m_session.device()};
     KILN_ASSIGN_OR_RETURN(std::vector<Tactic> tactics, TacticRegistry::builtin().tactics(q));
     // The reference reads float32 inputs; a layer reading or writing float16 sees them rounded
