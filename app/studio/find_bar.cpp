@@ -69,6 +69,9 @@ void FindBar::showCurrent() {
     else if (m_hits.isEmpty()) m_status->setText(tr("no matches"));
     else m_status->setText(tr("%1 of %2").arg(m_current + 1).arg(m_hits.size()));
     if (views::NodeItem* item = currentItem()) {
+        // Inside a collapsed scope: the scope expands, and the match is selected and centred once
+        // laid out (GraphScene::nodeRevealed).
+        if (m_scene->reveal(item->node())) return;
         m_scene->selectOnly(item);
         m_view->centerOnItem(item);
     }

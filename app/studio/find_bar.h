@@ -1,4 +1,5 @@
 // The Find bar (Ctrl+F): matches node names, op types and tensor names; next / previous wrap.
+// A match inside a collapsed name scope expands the scope to show it.
 #pragma once
 
 #include <QList>

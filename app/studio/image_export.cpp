@@ -59,7 +59,7 @@ bool renderSceneToFile(QGraphicsScene& scene, const QString& path, QString* erro
     return true;
 }
 
-int exportImageCommand(const QString& outPath, const QString& modelPath) {
+int exportImageCommand(const QString& outPath, const QString& modelPath, bool collapseAll) {
     auto doc = ModelDocument::open(modelPath);
     if (!doc) {
         printError(QObject::tr("cannot open '%1': %2").arg(modelPath, QString::fromStdString(doc.status().toString())));
@@ -71,6 +71,7 @@ int exportImageCommand(const QString& outPath, const QString& modelPath) {
     // Laid out right here: nothing else to do meanwhile.
     if (const views::EngineModel* engine = (*doc)->engine()) scene.setEngine(engine, false);
     else scene.setGraph(&(*doc)->graph(), false);
+    if (collapseAll) scene.setCollapsedScopes(scene.scopes().repeatedBlocks());
     if (!scene.layoutNow(&error) || !renderSceneToFile(scene, outPath, &error)) {
         printError(error);
         return 1;

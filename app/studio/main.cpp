@@ -36,33 +36,50 @@ void installTranslators(QApplication& app) {
         app.installTranslator(qt);
 }
 
-// --screenshot OUT: once the graph is shown, grab the window and quit (docs and checks); a file
-// that does not open exits with 1.
-void scheduleScreenshot(kiln::studio::MainWindow& window, const QString& out) {
+// --screenshot OUT: once the graph is shown (and, with --collapse-all, laid out again), grab the
+// window and quit (docs and checks); a file that does not open exits with 1.
+void scheduleScreenshot(kiln::studio::MainWindow& window, const QString& out, bool afterRelayout) {
     QObject::connect(&window, &kiln::studio::MainWindow::openFailed, &window, [](const QString& path, const QString& message) {
         std::fprintf(stderr, "kiln: cannot open %s: %s\n", qPrintable(path), qPrintable(message));
         QCoreApplication::exit(1);
     });
-    QObject::connect(&window, &kiln::studio::MainWindow::documentShown, &window, [&window, out] {
+    auto grab = [&window, out] {
         QTimer::singleShot(200, &window, [&window, out] {
             const bool ok = window.grab().save(out);
             if (!ok) std::fprintf(stderr, "kiln: cannot write %s\n", qPrintable(out));
             QCoreApplication::exit(ok ? 0 : 1);
         });
-    });
+    };
+    if (afterRelayout) QObject::connect(window.scene(), &kiln::views::GraphScene::relayoutFinished, &window, grab);
+    else QObject::connect(&window, &kiln::studio::MainWindow::documentShown, &window, grab);
 }
 
-// --select NAME: once the graph is shown, select that node or layer (for screenshots).
-void scheduleSelection(kiln::studio::MainWindow& window, const QString& name) {
-    QObject::connect(&window, &kiln::studio::MainWindow::documentShown, &window, [&window, name] {
+// --collapse-all: once the graph is shown, View > Collapse All Scopes.
+void scheduleCollapseAll(kiln::studio::MainWindow& window) {
+    QObject::connect(&window, &kiln::studio::MainWindow::documentShown, &window, [&window] { window.scene()->collapseAll(); });
+}
+
+// --select NAME: once the graph is shown (with --collapse-all: laid out again), select that node,
+// layer or collapsed scope (for screenshots).
+void scheduleSelection(kiln::studio::MainWindow& window, const QString& name, bool afterRelayout) {
+    auto select = [&window, name] {
         for (kiln::views::NodeItem* item : window.scene()->nodeItems())
             if (QString::fromStdString(item->node()->name()) == name) {
                 window.scene()->selectOnly(item);
                 window.graphView()->centerOnItem(item);
                 return;
             }
+        // A collapsed scope's box, by its path ("m/encoder/layer.3").
+        const int scope = window.scene()->scopes().find(name);
+        if (kiln::views::ScopeItem* item = window.scene()->itemForScope(scope)) {
+            window.scene()->selectOnly(item);
+            window.graphView()->centerOnItem(item);
+            return;
+        }
         std::fprintf(stderr, "kiln: no node or layer named '%s'\n", qPrintable(name));
-    });
+    };
+    if (afterRelayout) QObject::connect(window.scene(), &kiln::views::GraphScene::relayoutFinished, &window, select);
+    else QObject::connect(&window, &kiln::studio::MainWindow::documentShown, &window, select);
 }
 
 }  // namespace
@@ -91,7 +108,9 @@ int main(int argc, char** argv) {
     QCommandLineOption select(QStringLiteral("select"),
                               QCoreApplication::translate("main", "Select the node or layer NAME once the graph is shown."),
                               QStringLiteral("NAME"));
-    parser.addOptions({exportImage, screenshot, size, select});
+    QCommandLineOption collapseAll(QStringLiteral("collapse-all"),
+                                   QCoreApplication::translate("main", "Collapse the repeated blocks (View > Collapse All Scopes) once the graph is shown."));
+    parser.addOptions({exportImage, screenshot, size, select, collapseAll});
     parser.addPositionalArgument(QStringLiteral("file"),
                                  QCoreApplication::translate("main", "The ONNX model (.onnx), Kiln plan (.plan) or Kiln report (.json) to open."));
     parser.process(app);
@@ -102,7 +121,7 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "kiln: --export-image needs exactly one FILE\n");
             return 2;
         }
-        return kiln::studio::exportImageCommand(parser.value(exportImage), args.first());
+        return kiln::studio::exportImageCommand(parser.value(exportImage), args.first(), parser.isSet(collapseAll));
     }
 
     kiln::studio::MainWindow window;
@@ -110,8 +129,9 @@ int main(int argc, char** argv) {
         const QStringList wh = parser.value(size).split(QLatin1Char('x'));
         if (wh.size() == 2) window.resize(wh[0].toInt(), wh[1].toInt());
     }
-    if (parser.isSet(select)) scheduleSelection(window, parser.value(select));  // before the screenshot
-    if (parser.isSet(screenshot)) scheduleScreenshot(window, parser.value(screenshot));
+    if (parser.isSet(collapseAll)) scheduleCollapseAll(window);
+    if (parser.isSet(select)) scheduleSelection(window, parser.value(select), parser.isSet(collapseAll));  // before the screenshot
+    if (parser.isSet(screenshot)) scheduleScreenshot(window, parser.value(screenshot), parser.isSet(collapseAll));
     window.show();
     QSettings settings;
     if (!args.isEmpty()) window.openFile(args.first());

@@ -27,7 +27,7 @@ MainWindow::MainWindow(QWidget* parent)
       m_inspector(new views::InspectorWidget), m_log(new views::LogPanel), m_outline(new views::OutlineModel(this)),
       m_findBar(new FindBar(m_scene, m_view)), m_importer(new ImportRunner(this)) {
     setObjectName(QStringLiteral("MainWindow"));
-    m_view->setScene(m_scene);
+    m_view->setGraphScene(m_scene);
     auto* centre = new QWidget;
     auto* layout = new QVBoxLayout(centre);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -39,16 +39,14 @@ MainWindow::MainWindow(QWidget* parent)
     createDocks();
     createMenus();
     createToolBar();
+    createTeachActions();
     connect(m_scene, &views::GraphScene::layoutFinished, this, &MainWindow::onLayoutFinished);
-    connect(m_scene, &views::GraphScene::layoutProgress, this, [this](int percent) {
-        if (!m_busyBar->isVisible()) return;
-        m_busyBar->setRange(0, 100);
-        m_busyBar->setValue(percent);
-    });
+    connect(m_scene, &views::GraphScene::layoutProgress, this, &MainWindow::onLayoutProgress);
     connect(m_scene, &views::GraphScene::layoutFailed, this,
             [this](const QString& message) { m_log->error(tr("Layout failed: %1").arg(message)); });
     connect(m_scene, &views::GraphScene::nodeSelected, this, &MainWindow::onNodeSelected);
     connect(m_importer, &ImportRunner::stageChanged, this, &MainWindow::onImportStage);
+    connect(m_importer, &ImportRunner::progress, this, &MainWindow::onImportProgress);
     connect(m_importer, &ImportRunner::imported, this, &MainWindow::onImported);
     connect(m_importer, &ImportRunner::failed, this, &MainWindow::onImportFailed);
     createBusyIndicator();
@@ -93,6 +91,7 @@ void MainWindow::closeDocument() {
 void MainWindow::onLayoutFinished(double layoutMs) {
     m_view->showDefaultView();
     m_view->refreshMinimap();
+    finishOpenProgress();
     if (!isOpening()) setBusy(false, false);
     const double total = double(m_openTimer.nsecsElapsed()) / 1e6;
     const QString name = m_doc ? m_doc->displayName() : QString();
@@ -117,9 +116,11 @@ void MainWindow::onNodeSelected(const ir::Node* node) {
 }
 
 void MainWindow::onOutlineClicked(const QModelIndex& index) {
+    if (onOutlineScopeClicked(index)) return;
     const QVariant v = index.siblingAtColumn(0).data(views::OutlineModel::NodeRole);
     if (!v.isValid()) return;
     auto* node = reinterpret_cast<const ir::Node*>(v.value<quintptr>());
+    if (m_scene->reveal(node)) return;  // inside a collapsed scope: selected once expanded
     if (views::NodeItem* item = m_scene->itemForNode(node)) {
         m_scene->selectOnly(item);
         m_view->centerOnItem(item);

@@ -1,11 +1,12 @@
 // The studio's main window: graph canvas in the centre; outline, inspector and log docks;
 // menus, toolbar, recent files, drag and drop; layout and preferences kept with QSettings.
 // Documents are ONNX models, Kiln plans and Kiln reports; they open in a worker thread
-// (ImportRunner) while a busy indicator in the status bar offers to cancel.
+// (ImportRunner) while a progress bar in the status bar offers to cancel.
 #pragma once
 
 #include <QElapsedTimer>
 #include <QMainWindow>
+#include <QPointer>
 #include <memory>
 
 #include "model_document.h"
@@ -18,16 +19,19 @@ class QTreeView;
 
 namespace kiln::views {
 class GraphScene;
+class PreparedScene;
 class GraphView;
 class InspectorWidget;
 class LogPanel;
 class OutlineModel;
+class TeachWindow;
 }  // namespace kiln::views
 
 namespace kiln::studio {
 
 class FindBar;
 class ImportRunner;
+class ModelCheckRunner;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -53,6 +57,8 @@ public:
     views::OutlineModel* outlineModel() const { return m_outline; }
     FindBar* findBar() const { return m_findBar; }
     QStringList recentFiles() const;
+    views::TeachWindow* teachWindow() const;  // null until View > Teaching Mode opened it
+    void startTour();  // shows the tour of the main panels (the first start does it by itself)
 
 signals:
     // The new document replaced the old one (its graph is being laid out).
@@ -60,6 +66,8 @@ signals:
     // The document's graph is laid out and on screen; ms counts from the start of openFile.
     void documentShown(double milliseconds);
     void openFailed(const QString& path, const QString& message);
+    // How far the current open is, 0..100 (the busy bar's value): never goes back, 100 when shown.
+    void openProgress(int percent);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -77,13 +85,31 @@ private:
     void setLanguage(const QString& code);
     void showAbout();
 
+    // main_window_teach.cpp: View > Teaching Mode, Help > Take the Tour, the first-run tour
+    void createTeachActions();
+    void openTeachingMode();
+    void syncTeachingMode();
+
     // main_window_open.cpp
     void createBusyIndicator();
     void setBusy(bool busy, bool cancellable);
     void onImportStage(quint64 id, const QString& stage);
-    void onImported(quint64 id, std::shared_ptr<ModelDocument> doc);
+    void onImported(quint64 id, std::shared_ptr<ModelDocument> doc, std::shared_ptr<views::PreparedScene> scene);
     void onImportFailed(quint64 id, const QString& path, const QString& message);
-    void showDocument(std::shared_ptr<ModelDocument> doc);
+    void showDocument(std::shared_ptr<ModelDocument> doc, bool layOut = true);
+    void setOpenProgress(int percent);
+    void finishOpenProgress();  // the graph of the open is on screen: 100
+    void onImportProgress(quint64 id, int percent);
+    void onLayoutProgress(int percent);
+    void startDeferredCheck();
+    void onChecked(quint64 id, const QString& path, const QString& problems, double milliseconds);
+
+    // main_window_scopes.cpp: collapsing name scopes from the View menu and the outline
+    void addScopeActions(QMenu* viewMenu);
+    void updateScopeActions();
+    void onScopeSelected(int scope);
+    bool onOutlineScopeClicked(const QModelIndex& index);
+    void showOutlineMenu(const QPoint& pos);
     QString loadedMessage() const;
 
     void createDocks();
@@ -108,11 +134,18 @@ private:
     QTreeView* m_outlineView = nullptr;
     FindBar* m_findBar;
     ImportRunner* m_importer;
+    ModelCheckRunner* m_checker = nullptr;
+    quint64 m_checkId = 0;
+    int m_openProgress = -1;
+    std::shared_ptr<views::PreparedScene> m_preparedScene;  // on screen at the next event-loop turn
+    QAction* m_collapseAllAction = nullptr;
+    QAction* m_expandAllAction = nullptr;
     QMenu* m_recentMenu = nullptr;
     QMenu* m_viewMenu = nullptr;
     QActionGroup* m_languageGroup = nullptr;
     QList<QAction*> m_documentActions;  // enabled only with a document open
     QElapsedTimer m_openTimer;
+    QPointer<views::TeachWindow> m_teach;
 };
 
 }  // namespace kiln::studio

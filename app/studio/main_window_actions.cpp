@@ -65,6 +65,8 @@ void MainWindow::createMenus() {
     QAction* actual = m_viewMenu->addAction(tr("&Actual Size"), m_view, &views::GraphView::resetZoom);
     actual->setShortcut(QKeySequence(tr("Ctrl+1")));
     m_viewMenu->addSeparator();
+    addScopeActions(m_viewMenu);  // main_window_scopes.cpp
+    m_viewMenu->addSeparator();
     QAction* legend = m_viewMenu->addAction(tr("Show &Legend"));
     legend->setCheckable(true);
     legend->setChecked(QSettings().value(QStringLiteral("view/legend"), true).toBool());

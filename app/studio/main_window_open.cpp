@@ -1,12 +1,14 @@
-// Opening documents: the request to the ImportRunner, the status bar's busy indicator, and
-// switching the views to the new document when it arrives.
+// Opening documents: the request to the ImportRunner, the status bar's progress bar, and
+// switching the views to the new document when it arrives; the deferred ONNX checker.
 #include <QFileInfo>
+#include <QTimer>
 #include <QHeaderView>
 #include <QProgressBar>
 #include <QStatusBar>
 #include <QToolButton>
 #include <QTreeView>
 
+#include "check_runner.h"
 #include "find_bar.h"
 #include "graph/graph_scene.h"
 #include "graph/graph_view.h"
@@ -21,10 +23,11 @@ namespace kiln::studio {
 void MainWindow::createBusyIndicator() {
     m_busyBar = new QProgressBar;
     m_busyBar->setObjectName(QStringLiteral("BusyIndicator"));
-    m_busyBar->setRange(0, 0);  // no known end while importing; the layout reports percent
-    m_busyBar->setMaximumWidth(140);
+    m_busyBar->setRange(0, 100);  // the whole open: bytes read, import, boxes, layout
+    m_busyBar->setMaximumWidth(160);
     m_busyBar->setMaximumHeight(16);
-    m_busyBar->setTextVisible(false);
+    m_busyBar->setTextVisible(true);
+    m_busyBar->setFormat(QStringLiteral("%p%"));
     m_cancelButton = new QToolButton;
     m_cancelButton->setObjectName(QStringLiteral("CancelOpenButton"));
     m_cancelButton->setText(tr("Cancel"));
@@ -34,12 +37,38 @@ void MainWindow::createBusyIndicator() {
     statusBar()->addPermanentWidget(m_busyBar);
     statusBar()->addPermanentWidget(m_cancelButton);
     setBusy(false, false);
+    m_checker = new ModelCheckRunner(this);
+    connect(m_checker, &ModelCheckRunner::checked, this, &MainWindow::onChecked);
 }
 
 void MainWindow::setBusy(bool busy, bool cancellable) {
-    m_busyBar->setRange(0, 0);
+    if (!busy) m_openProgress = -1;
     m_busyBar->setVisible(busy);
     m_cancelButton->setVisible(busy && cancellable);
+}
+
+void MainWindow::setOpenProgress(int percent) {
+    // Monotonic within one open: steps report on their own scales.
+    if (percent <= m_openProgress) return;
+    m_openProgress = percent;
+    m_busyBar->setRange(0, 100);
+    m_busyBar->setValue(percent);
+    emit openProgress(percent);
+}
+
+void MainWindow::finishOpenProgress() {
+    if (m_openProgress >= 0 && !isOpening()) setOpenProgress(100);
+}
+
+void MainWindow::onImportProgress(quint64 id, int percent) {
+    // The worker's 100 is the graph laid out; putting it on screen is the rest.
+    if (id == m_importId) setOpenProgress(percent * 97 / 100);
+}
+
+void MainWindow::onLayoutProgress(int percent) {
+    // A layout the scene runs itself: after an open without a prepared scene, or after a collapse.
+    if (!m_busyBar->isVisible() || m_openProgress < 0) return;
+    setOpenProgress(std::max(m_openProgress, 75 + percent * 22 / 100));
 }
 
 void MainWindow::openSample(const QString& name) { openFile(samplePath(name)); }
@@ -48,9 +77,12 @@ void MainWindow::openFile(const QString& path) {
     m_openTimer.start();
     m_log->info(tr("Opening %1 ...").arg(path));
     m_importPath = path;
-    m_importId = m_importer->request(path);
+    m_checker->cancel();
+    m_importId = m_importer->request(path, /*prepareScene=*/true);
     statusBar()->showMessage(tr("Opening %1 ...").arg(QFileInfo(path).fileName()));
     setBusy(true, true);
+    m_openProgress = -1;
+    setOpenProgress(0);
 }
 
 void MainWindow::cancelOpen() {
@@ -66,13 +98,23 @@ void MainWindow::onImportStage(quint64 id, const QString& stage) {
     if (id == m_importId) statusBar()->showMessage(stage);
 }
 
-void MainWindow::onImported(quint64 id, std::shared_ptr<ModelDocument> doc) {
+void MainWindow::onImported(quint64 id, std::shared_ptr<ModelDocument> doc, std::shared_ptr<views::PreparedScene> scene) {
     if (id != m_importId) return;  // superseded or cancelled
     m_importId = 0;
     if (!doc->isSample()) addRecentFile(QFileInfo(doc->path()).absoluteFilePath());
-    showDocument(std::move(doc));
+    const bool prepared = scene && scene->graph == &doc->graph();
+    showDocument(std::move(doc), !prepared);
     setBusy(true, false);  // until the layout is on screen
     emit documentLoaded(m_doc->path());
+    if (!prepared) return;
+    // The boxes and their layout are ready: on screen at the next turn of the event loop (after
+    // documentLoaded's receivers), unless another document replaced this one meanwhile.
+    m_preparedScene = scene;
+    QTimer::singleShot(0, this, [this, scene] {
+        if (m_preparedScene != scene || !m_doc || scene->graph != &m_doc->graph()) return;
+        m_preparedScene.reset();
+        m_scene->adopt(scene);
+    });
 }
 
 void MainWindow::onImportFailed(quint64 id, const QString& path, const QString& message) {
@@ -83,16 +125,19 @@ void MainWindow::onImportFailed(quint64 id, const QString& path, const QString& 
     emit openFailed(path, message);
 }
 
-void MainWindow::showDocument(std::shared_ptr<ModelDocument> doc) {
+void MainWindow::showDocument(std::shared_ptr<ModelDocument> doc, bool layOut) {
     // Views switch to the new graph before the old one is freed.
     const views::EngineModel* engine = doc ? doc->engine() : nullptr;
     const ir::Graph* graph = doc ? &doc->graph() : nullptr;
+    m_preparedScene.reset();
     m_inspector->setEngine(engine);
+    // Without layOut the caller hands the scene prepared boxes next; until then it is empty.
+    if (!layOut) m_scene->setGraph(nullptr);
     if (engine) {
-        m_scene->setEngine(engine);
+        if (layOut) m_scene->setEngine(engine);
         m_outline->setEngine(engine);
     } else {
-        m_scene->setGraph(graph);
+        if (layOut) m_scene->setGraph(graph);
         m_outline->setGraph(graph);
     }
     m_view->setHeatScale(engine && engine->hasLayerTimes() ? engine->maxShare() : 0.0);
@@ -112,7 +157,7 @@ void MainWindow::showDocument(std::shared_ptr<ModelDocument> doc) {
     m_doc = std::move(doc);
     if (m_doc) {
         m_inspector->showModel(graph, m_doc->displayName());
-        const QString ms = QString::number(m_doc->importMilliseconds(), 'f', 1);
+        const QString ms = QString::number(m_doc->readMilliseconds() + m_doc->importMilliseconds(), 'f', 1);
         switch (m_doc->kind()) {
         case ModelDocument::Kind::OnnxModel:
             m_log->info(tr("Imported %1: %2 nodes in %3 ms; laying out ...").arg(m_doc->displayName()).arg(graph->numNodes()).arg(ms));
@@ -129,13 +174,36 @@ void MainWindow::showDocument(std::shared_ptr<ModelDocument> doc) {
         m_inspector->clear();
     }
     for (QAction* a : m_documentActions) a->setEnabled(m_doc != nullptr);
+    updateScopeActions();
     updateTitle();
+}
+
+// After the graph is shown: the checker the import skipped, at low priority.
+void MainWindow::startDeferredCheck() {
+    if (!m_doc || !m_doc->checkerDeferred()) return;
+    m_log->info(tr("Running the ONNX checker on %1 in the background ...").arg(m_doc->displayName()));
+    m_checkId = m_checker->request(m_doc->path());
+}
+
+void MainWindow::onChecked(quint64 id, const QString& path, const QString& problems, double milliseconds) {
+    if (id != m_checkId) return;
+    m_checkId = 0;
+    const QString name = QFileInfo(path).fileName();
+    if (problems.isEmpty()) {
+        m_log->info(tr("The ONNX checker found no problems in %1 (%2 ms)").arg(name).arg(milliseconds, 0, 'f', 0));
+        return;
+    }
+    m_log->error(tr("The ONNX checker found problems in %1: %2").arg(name, problems));
+    statusBar()->showMessage(tr("The ONNX checker found problems in %1 (see the log)").arg(name), 10000);
 }
 
 QString MainWindow::loadedMessage() const {
     if (!m_doc) return tr("No model open");
-    const int count = int(m_scene->nodeItems().size());
+    const int count = m_doc->graph().numNodes();
     if (m_doc->engine()) return tr("%1 — %2 layers").arg(m_doc->displayName()).arg(count);
+    // Constant nodes are weight lines, not boxes: say so when that makes the numbers differ.
+    const int boxes = int(m_scene->nodeItems().size());
+    if (boxes != count) return tr("%1 — %2 nodes in %3 boxes").arg(m_doc->displayName()).arg(count).arg(boxes);
     return tr("%1 — %2 nodes").arg(m_doc->displayName()).arg(count);
 }
 

@@ -27,9 +27,10 @@ ModelDocument::Kind detectKind(const QString& path, const QByteArray& bytes) {
     return ModelDocument::Kind::OnnxModel;
 }
 
-Expected<std::unique_ptr<ir::Graph>> importOnnx(const QString& path, const QByteArray& bytes) {
+Expected<std::unique_ptr<ir::Graph>> importOnnx(const QString& path, const QByteArray& bytes, bool runChecker) {
     onnx::ImportOptions options;
     options.requireSupportedOps = false;  // a viewer shows models Kiln cannot run yet
+    options.runChecker = runChecker;
     // External data lives beside the file; embedded resources have none.
     const std::string baseDir = path.startsWith(QLatin1String(":/"))
                                     ? std::string()
@@ -40,7 +41,7 @@ Expected<std::unique_ptr<ir::Graph>> importOnnx(const QString& path, const QByte
 }  // namespace
 
 Expected<std::unique_ptr<ModelDocument>> ModelDocument::open(const QString& path, const std::atomic<bool>* cancel,
-                                                             const StageCallback& stage) {
+                                                             const StageCallback& stage, const BytesCallback& bytesRead) {
     initKilnResources();
     auto cancelled = [cancel] { return cancel && cancel->load(); };
     auto report = [&stage](const QString& line) {
@@ -50,17 +51,34 @@ Expected<std::unique_ptr<ModelDocument>> ModelDocument::open(const QString& path
     if (!file.open(QIODevice::ReadOnly))
         return ioError(QStringLiteral("cannot open '%1': %2").arg(path, file.errorString()).toStdString());
     report(tr("Reading %1 (%2)").arg(QFileInfo(path).fileName(), QLocale().formattedDataSize(file.size())));
-    const QByteArray bytes = file.readAll();
-    if (cancelled()) return Status(StatusCode::Cancelled, "cancelled");
     QElapsedTimer timer;
     timer.start();
+    // In pieces, for the progress bar and to stop early.
+    const qint64 total = file.size();
+    QByteArray bytes;
+    bytes.reserve(total);
+    constexpr qint64 kChunk = 4 << 20;
+    while (!file.atEnd()) {
+        const QByteArray piece = file.read(kChunk);
+        if (piece.isEmpty()) break;
+        bytes += piece;
+        if (cancelled()) return Status(StatusCode::Cancelled, "cancelled");
+        if (bytesRead) bytesRead(bytes.size(), total);
+    }
+    if (file.error() != QFileDevice::NoError)
+        return ioError(QStringLiteral("cannot read '%1': %2").arg(path, file.errorString()).toStdString());
+    const double readMs = double(timer.nsecsElapsed()) / 1e6;
+    timer.restart();
     auto doc = std::unique_ptr<ModelDocument>(new ModelDocument);
     doc->m_kind = detectKind(path, bytes);
     doc->m_path = path;
+    doc->m_readMs = readMs;
     switch (doc->m_kind) {
     case Kind::OnnxModel: {
-        report(tr("Checking the ONNX model and inferring shapes"));
-        auto graph = importOnnx(path, bytes);
+        doc->m_checkerDeferred = bytes.size() > kInlineCheckBytes;
+        report(doc->m_checkerDeferred ? tr("Importing the ONNX model and inferring shapes")
+                                      : tr("Checking the ONNX model and inferring shapes"));
+        auto graph = importOnnx(path, bytes, !doc->m_checkerDeferred);
         if (!graph) return std::move(graph).takeStatus();
         doc->m_graph = std::move(graph).value();
         break;

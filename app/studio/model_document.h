@@ -25,13 +25,19 @@ public:
     enum class Kind { OnnxModel, Plan, Report };
     // Told what open() is doing now (a translated line for the status bar).
     using StageCallback = std::function<void(const QString& stage)>;
+    // Told how much of the file is read (bytes so far, of total).
+    using BytesCallback = std::function<void(qint64 done, qint64 total)>;
+    // ONNX files up to this size get libonnx's checker during the import (it costs about a fifth
+    // of it); larger ones are imported without, and the studio runs the checker after the graph
+    // is shown (ModelCheckRunner), its findings going to the log.
+    static constexpr qint64 kInlineCheckBytes = 1 << 20;
 
-    // Opens a file (or a ":/models/..." resource): ONNX models are imported with the checker and
-    // shape inference (ops Kiln cannot run are still shown), plans are fully checked, reports
-    // are parsed. The kind comes from the file's first bytes, else its suffix. Returns
-    // Cancelled when *cancel turns true between steps. Safe to call on any thread.
+    // Opens a file (or a ":/models/..." resource): ONNX models are imported with shape inference
+    // (ops Kiln cannot run are still shown) and, when small, the checker; plans are fully
+    // checked, reports are parsed. The kind comes from the file's first bytes, else its suffix.
+    // Returns Cancelled when *cancel turns true between steps. Safe to call on any thread.
     static Expected<std::unique_ptr<ModelDocument>> open(const QString& path, const std::atomic<bool>* cancel = nullptr,
-                                                         const StageCallback& stage = {});
+                                                         const StageCallback& stage = {}, const BytesCallback& bytesRead = {});
 
     Kind kind() const { return m_kind; }
     // The model's graph, or the engine's network.
@@ -45,6 +51,9 @@ public:
     QString displayName() const;
     bool isSample() const { return m_path.startsWith(QLatin1String(":/")); }
     double importMilliseconds() const { return m_importMs; }
+    double readMilliseconds() const { return m_readMs; }
+    // An ONNX model imported without libonnx's checker (see kInlineCheckBytes).
+    bool checkerDeferred() const { return m_checkerDeferred; }
 
 private:
     ModelDocument() = default;
@@ -55,6 +64,8 @@ private:
     std::unique_ptr<views::EngineModel> m_engine;  // refers to m_plan or m_report: declared after them
     QString m_path;
     double m_importMs = 0;
+    double m_readMs = 0;
+    bool m_checkerDeferred = false;
 };
 
 // The sample models embedded in the executable (resources/kiln.qrc).

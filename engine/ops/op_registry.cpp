@@ -26,6 +26,13 @@ void OpRegistry::add(OpDef def) {
     m_defs[key].push_back(std::move(def));
 }
 
+void OpRegistry::wrapKernels(const std::string& domain, const std::string& opType,
+                             const std::function<KernelFn(KernelFn)>& wrap) {
+    auto it = m_defs.find({domain, opType});
+    if (it == m_defs.end()) return;
+    for (OpDef& d : it->second) d.kernel = wrap(std::move(d.kernel));
+}
+
 const OpDef* OpRegistry::find(const std::string& domain, const std::string& opType, int opset) const {
     auto it = m_defs.find({domain == "ai.onnx" ? std::string() : domain, opType});
     if (it == m_defs.end()) return nullptr;
@@ -65,6 +72,7 @@ const OpRegistry& OpRegistry::builtin() {
         registerFusedOps(r);
         registerPatternOps(r);
         registerPointwiseOps(r);
+        registerLayoutOps(r);  // wraps kernels registered above
         return r;
     }();
     return registry;

@@ -98,6 +98,10 @@ public:
         add(OpDef{opType, "", 1, INT_MAX, requiredInputs, std::move(kernel)});
     }
 
+    // Replaces the kernel of every opset range of (domain, opType) with wrap(kernel): for an
+    // attribute that changes how several families' ops read their tensors (kiln_layout).
+    void wrapKernels(const std::string& domain, const std::string& opType, const std::function<KernelFn(KernelFn)>& wrap);
+
     // The definition that serves (domain, opType) at the given opset, or null.
     const OpDef* find(const std::string& domain, const std::string& opType, int opset) const;
     bool knows(const std::string& domain, const std::string& opType) const;
@@ -126,5 +130,7 @@ void registerQuantizeOps(OpRegistry& r);      // QuantizeLinear, DequantizeLinea
 void registerFusedOps(OpRegistry& r);         // FusedConv, FusedConvTranspose, FusedGemm (bias + activation + residual)
 void registerPatternOps(OpRegistry& r);       // LayerNormalization, Gelu, Silu, Attention
 void registerPointwiseOps(OpRegistry& r);     // Pointwise (a fused chain of elementwise ops)
+// Attributes that wrap kernels registered above (listed last).
+void registerLayoutOps(OpRegistry& r);        // kiln_layout = "NHWC" on Conv, FusedConv and pooling
 
 }  // namespace kiln::ops

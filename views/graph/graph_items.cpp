@@ -2,40 +2,86 @@
 
 #include <QCoreApplication>
 #include <QFontMetricsF>
+#include <QHash>
 #include <QPainter>
 #include <QStyleOptionGraphicsItem>
 #include <QtMath>
 #include <cmath>
 
 #include "engine/engine_model.h"
+#include "graph/canvas_structure.h"
 #include "graph/labels.h"
 
 namespace kiln::views {
 
+namespace canvas {
+
 namespace {
-
-constexpr double kPadX = 8, kPadY = 5, kMinWidth = 84, kMaxTextWidth = 220, kRadius = 5;
-const QColor kEdgeColor(0x60, 0x60, 0x60);
-const QColor kHighlight(0x1a, 0x73, 0xe8);
-const QColor kFindColor(0xff, 0xc1, 0x07);
-
 QFont makeFont(int pixelSize, bool bold) {
     QFont f(QStringLiteral("Sans Serif"));
     f.setPixelSize(pixelSize);
     f.setBold(bold);
     return f;
 }
-const QFont& titleFont() { static const QFont f = makeFont(12, true); return f; }
-const QFont& textFont() { static const QFont f = makeFont(10, false); return f; }
-const QFont& labelFont() { static const QFont f = makeFont(9, false); return f; }
+}  // namespace
+
+// One set per thread: the import worker measures boxes while the GUI thread paints, and a QFont
+// is reentrant, not thread-safe (its font-engine cache belongs to one thread at a time).
+const QFont& titleFont() { thread_local const QFont f = makeFont(12, true); return f; }
+const QFont& textFont() { thread_local const QFont f = makeFont(10, false); return f; }
+const QFont& labelFont() { thread_local const QFont f = makeFont(9, false); return f; }
+QColor highlightColor() { return QColor(0x1a, 0x73, 0xe8); }
+QColor findColor() { return QColor(0xff, 0xc1, 0x07); }
 
 bool showText(const QStyleOptionGraphicsItem* option, QPainter* painter) {
     return option->levelOfDetailFromTransform(painter->worldTransform()) >= kTextLevelOfDetail;
 }
 
 QString elided(const QString& s, const QFont& font) {
-    return QFontMetricsF(font).elidedText(s, Qt::ElideMiddle, kMaxTextWidth);
+    // Measuring is cheaper than eliding; most names fit.
+    const QFontMetricsF fm(font);
+    return fm.horizontalAdvance(s) <= kMaxTextWidth ? s : fm.elidedText(s, Qt::ElideMiddle, kMaxTextWidth);
 }
+
+double cachedAdvance(const QFont& font, const QString& s) {
+    // Op types and weight lines repeat across a graph's nodes: measure each once per thread (the
+    // import worker builds the boxes of large graphs).
+    thread_local QHash<QString, double> cache[3];
+    const int slot = &font == &titleFont() ? 0 : &font == &textFont() ? 1 : 2;
+    auto it = cache[slot].constFind(s);
+    if (it != cache[slot].constEnd()) return it.value();
+    const double w = QFontMetricsF(font).horizontalAdvance(s);
+    if (cache[slot].size() < 4096) cache[slot].insert(s, w);
+    return w;
+}
+
+}  // namespace canvas
+
+using namespace canvas;
+
+namespace {
+
+const QColor kEdgeColor(0x60, 0x60, 0x60);
+const QColor kHighlight = highlightColor();
+const QColor kFindColor = findColor();
+
+// "0.5", "[0, -1]", "-inf": the values of a small constant.
+QString valuesText(const HostTensor& t) {
+    QStringList parts;
+    const bool integral = !(t.dtype() == DataType::Float32 || t.dtype() == DataType::Float16 ||
+                            t.dtype() == DataType::BFloat16 || t.dtype() == DataType::Float64);
+    for (int64_t i = 0; i < t.numel(); ++i) {
+        const double v = t.getDouble(i);
+        if (t.dtype() == DataType::Bool) parts << (v != 0 ? QStringLiteral("true") : QStringLiteral("false"));
+        else if (integral) parts << QString::number(qint64(v));
+        else if (std::isinf(v)) parts << (v < 0 ? QStringLiteral("-inf") : QStringLiteral("inf"));
+        else parts << QString::number(v, 'g', 5);
+    }
+    const QString joined = parts.join(QStringLiteral(", "));
+    return t.rank() == 0 ? joined : QLatin1Char('[') + joined + QLatin1Char(']');
+}
+
+constexpr int64_t kMaxValuesShown = 4;
 
 }  // namespace
 
@@ -54,7 +100,14 @@ NodeItem::NodeItem(const ir::Node* node, int layoutIndex, const EngineModel* eng
     setFlags(ItemIsSelectable);
     setZValue(2);
     m_title = qualifiedOpType(*node);
-    m_name = elided(qs(node->name()), textFont());
+    const QFontMetricsF text(textFont());
+    const QString name = qs(node->name());
+    double nameW = text.horizontalAdvance(name);
+    m_name = name;
+    if (nameW > kMaxTextWidth) {
+        m_name = text.elidedText(name, Qt::ElideMiddle, kMaxTextWidth);
+        nameW = text.horizontalAdvance(m_name);
+    }
     // Weights of one shape share a line: "scale, B, mean, var ⟨64⟩".
     QStringList slotNames;
     QString lastShape;
@@ -64,21 +117,28 @@ NodeItem::NodeItem(const ir::Node* node, int layoutIndex, const EngineModel* eng
     };
     for (int i = 0; i < node->numInputs(); ++i) {
         const ir::Value* v = node->input(i);
-        if (!v || !v->constant()) continue;
-        const QString shape = shapeText(v->shape());
+        if (!isWeight(v)) continue;
+        const HostTensor* data = v->constant() ? nullptr : weightData(v);  // a folded Constant node's
+        if (data && data->numel() <= kMaxValuesShown) {
+            flush();
+            lastShape.clear();
+            m_weights << QStringLiteral("%1 = %2").arg(inputSlotName(*node, i), valuesText(*data));
+            continue;
+        }
+        const QString shape = shapeText(v->shape().rankKnown() || !data ? v->shape() : data->shape());
         if (shape != lastShape) flush();
         lastShape = shape;
         slotNames << inputSlotName(*node, i);
     }
     flush();
     if (engine) addEngineLines(*engine);
-    const QFontMetricsF title(titleFont()), text(textFont()), small(labelFont());
-    const double tagW = m_precision.isEmpty() ? 0 : small.horizontalAdvance(m_precision) + 8;
-    double w = std::max(title.horizontalAdvance(m_title) + 2 * tagW, text.horizontalAdvance(m_name));
-    for (const QString& line : m_weights) w = std::max(w, text.horizontalAdvance(line));
+    const QFontMetricsF title(titleFont());
+    const double tagW = m_precision.isEmpty() ? 0 : cachedAdvance(labelFont(), m_precision) + 8;
+    double w = std::max(cachedAdvance(titleFont(), m_title) + 2 * tagW, nameW);
+    for (const QString& line : m_weights) w = std::max(w, cachedAdvance(textFont(), line));
     if (!m_origins.isEmpty()) w = std::max(w, text.horizontalAdvance(m_origins));
     if (!m_time.isEmpty()) w = std::max(w, text.horizontalAdvance(m_time));
-    if (!m_badge.isEmpty()) w = std::max(w, small.horizontalAdvance(m_badge) + 24);
+    if (!m_badge.isEmpty()) w = std::max(w, cachedAdvance(labelFont(), m_badge) + 24);
     const int lines = 1 + int(m_weights.size()) + (m_origins.isEmpty() ? 0 : 1) + (m_time.isEmpty() ? 0 : 1);
     const double h = title.height() + text.height() * lines + 2 * kPadY + 2 + (m_time.isEmpty() ? 0 : 3);
     m_size = QSizeF(std::max(kMinWidth, std::ceil(w + 2 * kPadX)), std::ceil(h));
@@ -206,8 +266,10 @@ void IoItem::paint(QPainter* painter, const QStyleOptionGraphicsItem* option, QW
                       Qt::AlignHCenter | Qt::AlignTop, m_detail);
 }
 
-EdgeItem::EdgeItem(BoxItem* from, BoxItem* to, const ir::Value* value)
-    : m_from(from), m_to(to), m_value(value), m_label(valueLabel(*value)) {
+EdgeItem::EdgeItem(BoxItem* from, BoxItem* to, const ir::Value* value) : EdgeItem(from, to, value, valueLabel(*value)) {}
+
+EdgeItem::EdgeItem(BoxItem* from, BoxItem* to, const ir::Value* value, const QString& label)
+    : m_from(from), m_to(to), m_value(value), m_label(label) {
     setZValue(1);
     from->addEdge(this);
     to->addEdge(this);
@@ -223,6 +285,14 @@ void EdgeItem::setRoute(const QPainterPath& path, const QPointF& labelCenter) {
     m_path = path;
     m_hasLabel = !std::isnan(labelCenter.x());
     m_labelCenter = labelCenter;
+    // Computed once: the scene's index and every paint ask for it (a path's bounds and a label's
+    // width are not free, and there are thousands of edges).
+    m_labelRect = QRectF();
+    if (m_hasLabel) {
+        const double w = cachedAdvance(labelFont(), m_label) + 4, h = QFontMetricsF(labelFont()).height();
+        m_labelRect = QRectF(m_labelCenter.x() - w / 2, m_labelCenter.y() - h / 2, w, h);
+    }
+    m_bounds = m_path.boundingRect().adjusted(-6, -6, 6, 6).united(m_labelRect);
 }
 
 void EdgeItem::setHighlighted(bool on) {
@@ -232,16 +302,9 @@ void EdgeItem::setHighlighted(bool on) {
     update();
 }
 
-QRectF EdgeItem::labelRect() const {
-    if (!m_hasLabel) return {};
-    const QFontMetricsF fm(labelFont());
-    const double w = fm.horizontalAdvance(m_label) + 4, h = fm.height();
-    return QRectF(m_labelCenter.x() - w / 2, m_labelCenter.y() - h / 2, w, h);
-}
+QRectF EdgeItem::labelRect() const { return m_labelRect; }
 
-QRectF EdgeItem::boundingRect() const {
-    return m_path.boundingRect().adjusted(-6, -6, 6, 6).united(labelRect());
-}
+QRectF EdgeItem::boundingRect() const { return m_bounds; }
 
 QPainterPath EdgeItem::shape() const {
     QPainterPathStroker stroker;

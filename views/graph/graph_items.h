@@ -1,10 +1,14 @@
 // Typed items of the graph canvas (diagramscene style): operators, graph inputs/outputs, edges.
 #pragma once
 
+#include <QFont>
 #include <QGraphicsItem>
 #include <QList>
 #include <QPainterPath>
 #include <QStringList>
+
+class QPainter;
+class QStyleOptionGraphicsItem;
 
 #include "graph/node_category.h"
 #include "ir/graph.h"
@@ -17,14 +21,31 @@ class EngineModel;
 // Below this zoom level the canvas draws boxes and lines only (level of detail).
 inline constexpr double kTextLevelOfDetail = 0.4;
 
+// The canvas' fonts and drawing helpers, shared by its item types.
+namespace canvas {
+inline constexpr double kPadX = 8, kPadY = 5, kMinWidth = 84, kMaxTextWidth = 220, kRadius = 5;
+const QFont& titleFont();
+const QFont& textFont();
+const QFont& labelFont();
+bool showText(const QStyleOptionGraphicsItem* option, QPainter* painter);
+QString elided(const QString& s, const QFont& font);
+// The width of a string that recurs (op types, weight lines), measured once per thread.
+double cachedAdvance(const QFont& font, const QString& s);
+QColor highlightColor();
+QColor findColor();
+}  // namespace canvas
+
 // Common base of the boxes the layout places.
 class BoxItem : public QGraphicsItem {
 public:
     explicit BoxItem(int layoutIndex) : m_layoutIndex(layoutIndex) {}
+    // The box's index in the current layout (boxes come and go as name scopes collapse).
     int layoutIndex() const { return m_layoutIndex; }
+    void setLayoutIndex(int index) { m_layoutIndex = index; }
     QSizeF size() const { return m_size; }
     QRectF boundingRect() const override;
     void addEdge(EdgeItem* edge) { m_edges << edge; }
+    void clearEdges() { m_edges.clear(); }
     const QList<EdgeItem*>& edges() const { return m_edges; }
 
 protected:
@@ -36,7 +57,8 @@ private:
     QList<EdgeItem*> m_edges;
 };
 
-// One IR node: op type, name and its weights ("W ⟨64×3×7×7⟩") in a box coloured by category.
+// One IR node: op type, name and its weights ("W ⟨64×3×7×7⟩"; a small Constant node's tensor by
+// value, "B = 0.5") in a box coloured by category.
 // An engine layer (with `engine`) also shows the ONNX nodes it came from (a "3 nodes" badge and
 // their names), a precision tag when not FP32 and, after a profiled run, its time and share
 // in a strip and as the border's heat.
@@ -91,6 +113,7 @@ class EdgeItem : public QGraphicsItem {
 public:
     enum { Type = UserType + 2 };
     EdgeItem(BoxItem* from, BoxItem* to, const ir::Value* value);
+    EdgeItem(BoxItem* from, BoxItem* to, const ir::Value* value, const QString& label);
     int type() const override { return Type; }
     QRectF boundingRect() const override;
     QPainterPath shape() const override;
@@ -114,6 +137,7 @@ private:
     QString m_label;
     QPainterPath m_path;
     QPointF m_labelCenter;
+    QRectF m_labelRect, m_bounds;
     bool m_hasLabel = false;
     bool m_highlighted = false;
 };

@@ -8,8 +8,10 @@
 
 #include "engine/engine_model.h"
 #include "graph/graph_items.h"
+#include "graph/graph_scene.h"
 #include "graph/minimap.h"
 #include "graph/node_category.h"
+#include "graph/scope_item.h"
 
 namespace kiln::views {
 
@@ -29,7 +31,35 @@ GraphView::GraphView(QWidget* parent)
     viewport()->setAcceptDrops(false);  // files dropped on the canvas go to the main window
 }
 
-void GraphView::setLegendVisible(bool visible) { m_legend->setVisible(visible); }
+void GraphView::setGraphScene(GraphScene* scene) {
+    setScene(scene);
+    connect(scene, &GraphScene::relayoutAboutToApply, this, &GraphView::onRelayoutAboutToApply);
+    connect(scene, &GraphScene::relayoutFinished, this, &GraphView::onRelayoutFinished);
+}
+
+void GraphView::setLegendVisible(bool visible) {
+    m_legendWanted = visible;
+    placeOverlays();
+}
+
+void GraphView::onRelayoutAboutToApply(const QRectF& anchorBefore) {
+    m_anchorOnScreen.reset();
+    if (!anchorBefore.isNull()) m_anchorOnScreen = mapFromScene(QPointF(anchorBefore.center().x(), anchorBefore.top()));
+}
+
+// The anchor's top centre goes back to the pixel it was at (as far as the scene's extent allows).
+void GraphView::onRelayoutFinished(const QRectF& anchorAfter) {
+    refreshMinimap();
+    if (!m_anchorOnScreen || anchorAfter.isNull()) {
+        m_anchorOnScreen.reset();
+        showDefaultView();
+        return;
+    }
+    const QPointF target(anchorAfter.center().x(), anchorAfter.top());
+    const QPointF centre = mapToScene(viewport()->rect().center());
+    centerOn(centre + (target - mapToScene(*m_anchorOnScreen)));
+    m_anchorOnScreen.reset();
+}
 
 void GraphView::setMinimapVisible(bool visible) {
     m_minimapWanted = visible;
@@ -38,16 +68,34 @@ void GraphView::setMinimapVisible(bool visible) {
 
 void GraphView::refreshMinimap() {
     if (m_minimapWanted) m_minimap->refresh();
+    // The legend lists the categories on the canvas.
+    QList<NodeCategory> present;
+    for (const BoxItem* box : canvasBoxes(scene())) {
+        const int type = box->type();
+        if (type != NodeItem::Type && type != ScopeItem::Type) continue;
+        const NodeCategory c = type == NodeItem::Type ? static_cast<const NodeItem*>(box)->category()
+                                                      : static_cast<const ScopeItem*>(box)->category();
+        if (!present.contains(c)) present << c;
+    }
+    std::sort(present.begin(), present.end());
+    m_legend->setCategories(present);
     placeOverlays();
 }
 
-// Legend bottom left (the graph starts at the top); overview bottom right, shown only when the
-// graph does not fit the view anyway.
+// The legend takes a strip below the drawing area (viewport margins), so no box is ever under it;
+// the overview sits in the drawing area's bottom-right corner, shown only when the graph does not
+// fit the view anyway.
 void GraphView::placeOverlays() {
-    m_legend->resize(m_legend->sizeHint());
-    m_legend->move(8, viewport()->height() - m_legend->height() - 8);
+    const int legendH = m_legendWanted ? m_legend->heightForWidth(width() - 2 * frameWidth()) : 0;
+    if (viewportMargins().bottom() != legendH) setViewportMargins(0, 0, 0, legendH);
+    m_legend->setVisible(m_legendWanted);
+    if (m_legendWanted) {
+        const QRect vp = viewport()->geometry();
+        m_legend->setGeometry(frameWidth(), vp.bottom() + 1, width() - 2 * frameWidth(), legendH);
+    }
     m_minimap->move(viewport()->width() - m_minimap->width() - 8, viewport()->height() - m_minimap->height() - 8);
-    const bool overflows = scene() && !mapToScene(viewport()->rect()).boundingRect().contains(scene()->itemsBoundingRect());
+    // A few pixels of slack: fitting leaves the scene's rounding at the edges.
+    const bool overflows = scene() && !mapToScene(viewport()->rect().adjusted(-4, -4, 4, 4)).boundingRect().contains(canvasRect(scene()));
     m_minimap->setVisible(m_minimapWanted && overflows);
     m_minimap->update();
 }
@@ -102,12 +150,12 @@ double GraphView::topRowCenterX() const {
     // The graph flows downwards: start where it starts (the inputs), not at its widest point.
     double top = 1e300, sum = 0;
     int count = 0;
-    const QList<QGraphicsItem*> all = scene()->items();
-    for (QGraphicsItem* item : all)
-        if (item->type() == NodeItem::Type || item->type() == IoItem::Type) top = std::min(top, item->sceneBoundingRect().top());
-    for (QGraphicsItem* item : all)
-        if ((item->type() == NodeItem::Type || item->type() == IoItem::Type) && item->sceneBoundingRect().top() < top + 20) {
-            sum += item->sceneBoundingRect().center().x();
+    const QList<BoxItem*> boxes = canvasBoxes(scene());
+    auto topOf = [](const BoxItem* b) { return b->pos().y() - b->size().height() / 2; };
+    for (const BoxItem* b : boxes) top = std::min(top, topOf(b));
+    for (const BoxItem* b : boxes)
+        if (topOf(b) < top + 20) {
+            sum += b->pos().x();
             ++count;
         }
     return count ? sum / count : sceneRect().center().x();
@@ -137,6 +185,7 @@ void GraphView::resizeEvent(QResizeEvent* event) {
 }
 
 LegendWidget::LegendWidget(QWidget* parent) : QWidget(parent) {
+    setObjectName(QStringLiteral("Legend"));
     setAttribute(Qt::WA_TransparentForMouseEvents);
 }
 
@@ -146,52 +195,94 @@ void LegendWidget::setHeatScale(double maxShare) {
     update();
 }
 
+void LegendWidget::setCategories(const QList<NodeCategory>& categories) {
+    if (categories == m_categories) return;
+    m_categories = categories;
+    updateGeometry();
+    update();
+}
+
 QString LegendWidget::heatTitle() const { return tr("Share of layer time"); }
 
-QSize LegendWidget::sizeHint() const {
+namespace {
+constexpr int kSwatch = 14, kGap = 5, kSpacing = 16, kMargin = 8, kHeatBar = 80;
+}  // namespace
+
+QList<LegendWidget::Entry> LegendWidget::arrange(int width) const {
     const QFontMetrics fm(font());
-    int w = 0;
-    for (int i = 0; i < kNodeCategoryCount; ++i) w = std::max(w, fm.horizontalAdvance(categoryName(NodeCategory(i))));
-    int h = kNodeCategoryCount * (fm.height() + 3) + 12;
+    const int rowH = fm.height() + 6;
+    QList<int> categories;
+    if (m_categories.isEmpty())
+        for (int i = 0; i < kNodeCategoryCount; ++i) categories << i;
+    else
+        for (NodeCategory c : m_categories) categories << int(c);
+    QList<Entry> entries;
+    int x = kMargin, y = 0;
+    auto place = [&](int w, int category) {
+        if (x > kMargin && x + w > width - kMargin) {
+            x = kMargin;
+            y += rowH;
+        }
+        entries << Entry{QRect(x, y, w, rowH), category};
+        x += w + kSpacing;
+    };
+    for (int c : categories) place(kSwatch + kGap + fm.horizontalAdvance(categoryName(NodeCategory(c))), c);
     if (m_maxShare > 0) {
-        w = std::max(w, fm.horizontalAdvance(heatTitle()) - 22);
-        h += 2 * fm.height() + 16;  // title, gradient bar, end labels
+        const QString end = QStringLiteral("%1%").arg(m_maxShare, 0, 'f', 1);
+        place(fm.horizontalAdvance(heatTitle()) + 3 * kGap + fm.horizontalAdvance(QStringLiteral("0%")) + kHeatBar +
+                  fm.horizontalAdvance(end),
+              -1);
     }
-    return QSize(w + 36, h);
+    return entries;
+}
+
+int LegendWidget::heightForWidth(int width) const {
+    const QList<Entry> entries = arrange(width);
+    return entries.isEmpty() ? 0 : entries.back().rect.bottom() + 1;
+}
+
+QSize LegendWidget::sizeHint() const {
+    const QList<Entry> entries = arrange(QWIDGETSIZE_MAX);
+    return entries.isEmpty() ? QSize() : QSize(entries.back().rect.right() + kMargin, entries.back().rect.bottom() + 1);
 }
 
 void LegendWidget::paintEvent(QPaintEvent*) {
     QPainter p(this);
-    p.setRenderHint(QPainter::Antialiasing);
+    p.fillRect(rect(), QColor(0xf0, 0xf0, 0xf0));
     p.setPen(QColor(0xc8, 0xc8, 0xc8));
-    p.setBrush(QColor(255, 255, 255, 225));
-    p.drawRoundedRect(rect().adjusted(0, 0, -1, -1), 4, 4);
+    p.drawLine(0, 0, width(), 0);
+    p.setRenderHint(QPainter::Antialiasing);
     const QFontMetrics fm(font());
-    int y = 6;
-    for (int i = 0; i < kNodeCategoryCount; ++i) {
-        const auto c = NodeCategory(i);
-        p.setPen(QColor(0x80, 0x80, 0x80));
-        p.setBrush(categoryColor(c));
-        p.drawRoundedRect(QRect(8, y + 2, 16, fm.height() - 3), 2, 2);
+    for (const Entry& e : arrange(width())) {
+        const QRect r = e.rect;
+        if (e.category >= 0) {
+            const auto c = NodeCategory(e.category);
+            p.setPen(QColor(0x80, 0x80, 0x80));
+            p.setBrush(categoryColor(c));
+            p.drawRoundedRect(QRectF(r.left(), r.center().y() - 4.5, kSwatch, 10), 2, 2);
+            p.setPen(Qt::black);
+            p.drawText(QRect(r.left() + kSwatch + kGap, r.top(), r.width() - kSwatch - kGap, r.height()),
+                       Qt::AlignVCenter | Qt::AlignLeft, categoryName(c));
+            continue;
+        }
+        // Heat: "Share of layer time 0% [gradient] 12.3%".
         p.setPen(Qt::black);
-        p.drawText(QRect(30, y, width() - 34, fm.height()), Qt::AlignVCenter | Qt::AlignLeft, categoryName(c));
-        y += fm.height() + 3;
+        int x = r.left();
+        const QString title = heatTitle(), zero = QStringLiteral("0%");
+        p.drawText(QRect(x, r.top(), fm.horizontalAdvance(title), r.height()), Qt::AlignVCenter, title);
+        x += fm.horizontalAdvance(title) + kGap;
+        p.drawText(QRect(x, r.top(), fm.horizontalAdvance(zero), r.height()), Qt::AlignVCenter, zero);
+        x += fm.horizontalAdvance(zero) + kGap;
+        const QRect bar(x, r.center().y() - 4, kHeatBar, 9);
+        QLinearGradient gradient(bar.topLeft(), bar.topRight());
+        for (int i = 0; i <= 4; ++i) gradient.setColorAt(i / 4.0, heatColor(i / 4.0));
+        p.setPen(QColor(0x80, 0x80, 0x80));
+        p.setBrush(gradient);
+        p.drawRect(bar);
+        p.setPen(Qt::black);
+        p.drawText(QRect(bar.right() + kGap, r.top(), r.right() - bar.right() - kGap + 1, r.height()), Qt::AlignVCenter,
+                   QStringLiteral("%1%").arg(m_maxShare, 0, 'f', 1));
     }
-    if (m_maxShare <= 0) return;
-    y += 4;
-    p.drawText(QRect(8, y, width() - 12, fm.height()), Qt::AlignVCenter | Qt::AlignLeft, heatTitle());
-    y += fm.height() + 2;
-    const QRect bar(8, y, width() - 16, 8);
-    QLinearGradient gradient(bar.topLeft(), bar.topRight());
-    for (int i = 0; i <= 4; ++i) gradient.setColorAt(i / 4.0, heatColor(i / 4.0));
-    p.setPen(QColor(0x80, 0x80, 0x80));
-    p.setBrush(gradient);
-    p.drawRect(bar);
-    y += bar.height() + 1;
-    p.setPen(Qt::black);
-    p.drawText(QRect(8, y, width() - 16, fm.height()), Qt::AlignLeft | Qt::AlignVCenter, QStringLiteral("0%"));
-    p.drawText(QRect(8, y, width() - 16, fm.height()), Qt::AlignRight | Qt::AlignVCenter,
-               QStringLiteral("%1%").arg(m_maxShare, 0, 'f', 1));
 }
 
 }  // namespace kiln::views

@@ -8,7 +8,9 @@
 #include <algorithm>
 
 #include "graph/graph_items.h"
+#include "graph/graph_scene.h"
 #include "graph/node_category.h"
+#include "graph/scope_item.h"
 
 namespace kiln::views {
 
@@ -28,7 +30,7 @@ Minimap::Minimap(QGraphicsView* view) : QWidget(view), m_view(view) {
 
 void Minimap::refresh() {
     QGraphicsScene* scene = m_view->scene();
-    m_sceneRect = scene ? scene->itemsBoundingRect() : QRectF();
+    m_sceneRect = canvasRect(scene);
     if (!scene || m_sceneRect.isEmpty()) {
         m_picture = QPixmap();
         update();
@@ -48,14 +50,14 @@ void Minimap::refresh() {
     // scene itself would shrink a 1,000-layer network to an invisible smear).
     QPainter p(&m_picture);
     const qreal sx = s.width() / m_sceneRect.width(), sy = s.height() / m_sceneRect.height();
-    for (QGraphicsItem* item : scene->items()) {
+    for (const BoxItem* item : canvasBoxes(scene)) {
         const int type = item->type();
-        if (type != NodeItem::Type && type != IoItem::Type) continue;
-        const QRectF r = item->sceneBoundingRect();
+        const QRectF r(item->pos() - QPointF(item->size().width() / 2, item->size().height() / 2), item->size());
         const QRectF m((r.left() - m_sceneRect.left()) * sx, (r.top() - m_sceneRect.top()) * sy,
                        std::max<qreal>(r.width() * sx, 1.5), std::max<qreal>(r.height() * sy, 1.0));
-        const QColor c = type == NodeItem::Type ? categoryColor(static_cast<NodeItem*>(item)->category()).darker(115)
-                                                : QColor(0x9a, 0xa8, 0xbc);
+        const QColor c = type == NodeItem::Type    ? categoryColor(static_cast<const NodeItem*>(item)->category()).darker(115)
+                         : type == ScopeItem::Type ? categoryColor(static_cast<const ScopeItem*>(item)->category()).darker(130)
+                                                   : QColor(0x9a, 0xa8, 0xbc);
         p.fillRect(m, c);
     }
     p.end();

@@ -7,7 +7,9 @@
 #include <QVBoxLayout>
 
 #include "engine/engine_model.h"
+#include "graph/canvas_structure.h"
 #include "graph/labels.h"
+#include "graph/scope_summary.h"
 #include "inspector/engine_text.h"
 #include "inspector/histogram_plot.h"
 #include "inspector/html.h"
@@ -108,7 +110,7 @@ void InspectorWidget::showNode(const ir::Node* node) {
             const ir::Value* v = values[i];
             if (!v) continue;
             QString text = qs(v->name()) + QStringLiteral("  ") + shapeText(v->shape()) + QLatin1Char(' ') + qs(dataTypeName(v->dtype()));
-            if (v->constant()) text += QStringLiteral("  ") + tr("[weight]");
+            if (isWeight(v)) text += QStringLiteral("  ") + tr("[weight]");
             out += row(slotName(int(i)), text);
         }
         return out;
@@ -122,14 +124,42 @@ void InspectorWidget::showNode(const ir::Node* node) {
     listWeights(node);
 }
 
+void InspectorWidget::showScope(const QString& path, const ScopeSummary& summary) {
+    const QLocale loc;
+    QString rows = row(tr("Name scope"), path);
+    rows += row(tr("Nodes"), summary.constants > 0 ? tr("%1 (%2 of them Constant or Identity nodes, drawn as weights)")
+                                                          .arg(loc.toString(summary.nodes), loc.toString(summary.constants))
+                                                    : loc.toString(summary.nodes));
+    if (!summary.dominantOp.isEmpty()) rows += row(tr("Dominant op"), summary.dominantOp);
+    rows += row(tr("Parameters"), tr("%1 (%2 in %3 tensors)")
+                                      .arg(loc.toString(summary.parameters), loc.formattedDataSize(summary.parameterBytes))
+                                      .arg(summary.weightTensors));
+    if (summary.flops > 0 || summary.flopsUnknown == 0) {
+        QString flops = tr("%1 (%2)").arg(shortCount(summary.flops), loc.toString(summary.flops, 'f', 0));
+        if (summary.flopsUnknown > 0) flops += QLatin1Char(' ') + tr("+ nodes of unknown shape: %1").arg(summary.flopsUnknown);
+        rows += row(tr("FLOPs"), flops);
+    } else {
+        rows += row(tr("FLOPs"), tr("unknown (shapes not inferred)"));
+    }
+    QString ops;
+    for (const auto& [op, count] : summary.opCounts) ops += row(op, loc.toString(count));
+    QString html = section(tr("Collapsed name scope")) + table(rows) + section(tr("Nodes by type")) + table(ops);
+    html += QStringLiteral("<p><i>%1</i></p>").arg(esc(tr("FLOPs count a multiply-add as 2, with symbolic dimensions (batch, sequence) "
+                                                        "as 1. Double-click the box to expand it.")));
+    m_text->setHtml(html);
+    m_weights.clear();
+    m_stats = {};
+    setWeightsVisible(false);
+}
+
 void InspectorWidget::listWeights(const ir::Node* node) {
     m_weights.clear();
     const QSignalBlocker blocker(m_weightPicker);
     m_weightPicker->clear();
     for (int i = 0; i < node->numInputs(); ++i) {
         const ir::Value* v = node->input(i);
-        // Weights read back from a report have a shape but no data.
-        if (!v || !v->constant() || !v->constant()->raw()) continue;
+        // Weights read back from a report have a shape but no data; a Constant node's tensor is a weight too.
+        if (!weightData(v)) continue;
         m_weights.push_back(v);
         m_weightPicker->addItem(QStringLiteral("%1: %2 \u27E8%3\u27E9").arg(inputSlotName(*node, i), qs(v->name()), shapeText(v->shape())));
     }
@@ -140,7 +170,7 @@ void InspectorWidget::listWeights(const ir::Node* node) {
 
 void InspectorWidget::showWeight(int index) {
     if (index < 0 || size_t(index) >= m_weights.size()) return;
-    m_stats = computeWeightStats(*m_weights[size_t(index)]->constant());
+    m_stats = computeWeightStats(*weightData(m_weights[size_t(index)]));
     const QLocale loc;
     m_statsLabel->setText(tr("min %1 · max %2 · mean %3 · std %4 · zeros %5% · %6 values")
                               .arg(m_stats.min, 0, 'g', 4).arg(m_stats.max, 0, 'g', 4)

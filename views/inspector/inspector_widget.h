@@ -1,5 +1,6 @@
 // The inspector: the selected node (name, op type, domain, attributes, inputs and outputs,
-// weight statistics with a histogram), or the model's properties when nothing is selected.
+// weight statistics with a histogram), a collapsed name scope's summary, or the model's properties
+// when nothing is selected.
 // For an engine (setEngine) the pages are the layer's and the engine's (engine_text.h).
 #pragma once
 
@@ -17,6 +18,7 @@ namespace kiln::views {
 
 class EngineModel;
 class HistogramPlot;
+struct ScopeSummary;
 
 class InspectorWidget : public QWidget {
     Q_OBJECT
@@ -27,6 +29,8 @@ public:
     void setEngine(const EngineModel* engine) { m_engine = engine; }
     void showModel(const ir::Graph* graph, const QString& fileName);
     void showNode(const ir::Node* node);
+    // A collapsed name scope's box: nodes by type, parameters, FLOPs.
+    void showScope(const QString& path, const ScopeSummary& summary);
     void clear();
 
     // Everything shown, as plain text (for tests and copying).

@@ -7,6 +7,7 @@
 #include "engine/engine_model.h"
 #include "graph/labels.h"
 #include "graph/node_category.h"
+#include "outline/name_scopes.h"
 
 namespace kiln::views {
 
@@ -62,75 +63,24 @@ void OutlineModel::build() {
     addScopes();
 }
 
-namespace {
-
-// "/encoder/layer.3/attention/MatMul" -> {"encoder", "layer.3", "attention", "MatMul"}.
-std::vector<std::string> scopePath(const std::string& name) {
-    std::vector<std::string> parts;
-    size_t pos = 0;
-    while (pos <= name.size()) {
-        const size_t slash = name.find('/', pos);
-        std::string part = name.substr(pos, slash == std::string::npos ? std::string::npos : slash - pos);
-        if (!part.empty()) parts.push_back(std::move(part));
-        if (slash == std::string::npos) break;
-        pos = slash + 1;
-    }
-    return parts;
-}
-
-}  // namespace
-
 // Scopes in graph order (layer.2 before layer.10). A chain of scopes that each hold one scope and
 // no node shows as one row ("m/encoder"); each scope row counts the nodes under it and, for a
 // profiled engine, sums their time. A fused layer is filed under its first origin's scope.
 void OutlineModel::addScopes() {
-    struct Scope {
-        std::string name;
-        std::vector<int> children{};
-        std::map<std::string, int> byName{};
-        std::vector<const ir::Node*> nodes{};
-        int count = 0;
-    };
-    std::vector<Scope> tree(1);
-    bool scoped = false;
-    for (const auto& n : m_graph->nodes()) {
-        const std::vector<std::string> parts = scopePath(n->origins().empty() ? n->name() : n->origins().front());
-        int cur = 0;
-        ++tree[0].count;
-        for (size_t i = 0; i + 1 < parts.size(); ++i) {
-            scoped = true;
-            auto it = tree[size_t(cur)].byName.find(parts[i]);
-            int next = 0;
-            if (it == tree[size_t(cur)].byName.end()) {
-                next = int(tree.size());
-                tree.push_back(Scope{parts[i]});
-                tree[size_t(cur)].byName[parts[i]] = next;
-                tree[size_t(cur)].children.push_back(next);
-            } else {
-                next = it->second;
-            }
-            cur = next;
-            ++tree[size_t(cur)].count;
-        }
-        tree[size_t(cur)].nodes.push_back(n.get());
-    }
-    if (!scoped) return;
+    const NameScopes scopes(*m_graph);
+    if (scopes.empty()) return;
     const int root = addEntry(0, {tr("Name scopes"), QString::number(m_graph->numNodes())});
-    std::vector<std::pair<int, int>> work{{0, root}};  // (scope, its entry)
+    std::vector<std::pair<int, int>> work{{NameScopes::kRoot, root}};  // (scope, its entry)
     while (!work.empty()) {
         const auto [scope, entry] = work.back();
         work.pop_back();
         std::vector<std::pair<int, int>> next;
-        for (int c : tree[size_t(scope)].children) {
-            QString label = QString::fromStdString(tree[size_t(c)].name);
-            int s = c;
-            while (tree[size_t(s)].nodes.empty() && tree[size_t(s)].children.size() == 1) {
-                s = tree[size_t(s)].children.front();
-                label += QLatin1Char('/') + QString::fromStdString(tree[size_t(s)].name);
-            }
-            next.emplace_back(s, addEntry(entry, {label, QString::number(tree[size_t(s)].count)}));
+        for (int c : scopes.scope(scope).children) {
+            Entry e{scopes.scope(c).label, QString::number(scopes.scope(c).count)};
+            e.scope = scopes.scope(c).path;
+            next.emplace_back(c, addEntry(entry, std::move(e)));
         }
-        for (const ir::Node* n : tree[size_t(scope)].nodes) {
+        for (const ir::Node* n : scopes.scope(scope).nodes) {
             Entry e{qs(n->name()), qualifiedOpType(*n), -1, 0, {}, n, nullptr};
             Entry unused;
             addTimes(unused, n, e);
@@ -206,6 +156,8 @@ QVariant OutlineModel::data(const QModelIndex& index, int role) const {
         return e.node ? QVariant::fromValue(quintptr(e.node)) : QVariant();
     case ValueNameRole:
         return e.value ? QVariant(qs(e.value->name())) : QVariant();
+    case ScopeRole:
+        return e.scope.isEmpty() ? QVariant() : QVariant(e.scope);
     default:
         return {};
     }
@@ -215,6 +167,12 @@ QVariant OutlineModel::headerData(int section, Qt::Orientation orientation, int 
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
     if (section == TimeColumn) return tr("Time");
     return section == NameColumn ? tr("Name") : tr("Details");
+}
+
+QModelIndex OutlineModel::indexOfScope(const QString& path) const {
+    for (size_t i = 1; i < m_entries.size(); ++i)
+        if (m_entries[i].scope == path) return createIndex(m_entries[i].row, 0, quintptr(i));
+    return {};
 }
 
 QModelIndex OutlineModel::indexOfNode(const ir::Node* node) const {

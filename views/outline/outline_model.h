@@ -1,7 +1,8 @@
 // The model outline: Inputs, Outputs, Nodes grouped by op type and, when the model names its
 // nodes by module path as PyTorch exports do ("/encoder/layer.3/attention/MatMul"), Name scopes:
-// the nodes in a tree of those scopes. A two-column tree (name, details); for a profiled engine a third column holds each layer's (and each group's)
-// average time and share of the run. Reads the graph; never changes it.
+// the nodes in a tree of those scopes (name_scopes.h). A two-column tree (name, details); for a
+// profiled engine a third column holds each layer's (and each group's) average time and share of
+// the run. Reads the graph; never changes it.
 #pragma once
 
 #include <QAbstractItemModel>
@@ -16,7 +17,11 @@ class EngineModel;
 class OutlineModel : public QAbstractItemModel {
     Q_OBJECT
 public:
-    enum Role { NodeRole = Qt::UserRole + 1, ValueNameRole };
+    enum Role {
+        NodeRole = Qt::UserRole + 1,
+        ValueNameRole,
+        ScopeRole,  // a Name scopes row: the scope's path ("m/encoder/layer.3"), as the canvas names it
+    };
     enum Column { NameColumn, DetailColumn, TimeColumn };
 
     explicit OutlineModel(QObject* parent = nullptr);
@@ -34,6 +39,8 @@ public:
 
     // The row of a node, for selecting it from the canvas.
     QModelIndex indexOfNode(const ir::Node* node) const;
+    // The Name scopes row of a scope path.
+    QModelIndex indexOfScope(const QString& path) const;
 
 private:
     struct Entry {
@@ -44,6 +51,7 @@ private:
         const ir::Node* node = nullptr;
         const ir::Value* value = nullptr;
         double ms = -1, share = -1;  // run time of a layer or a group of layers
+        QString scope{};             // a Name scopes row's path
     };
     int addEntry(int parent, Entry e);
     void build();

@@ -1,6 +1,7 @@
-// Conv and kiln.FusedConv through cuDNN (NCHW, 1-D to 3-D, groups, dilations, symmetric pads):
-// one tactic per forward algorithm cuDNN reports usable at the query's shapes, named
-// "cudnn.conv.<algorithm>", plus ".fused" where the epilogue runs inside cuDNN:
+// Conv and kiln.FusedConv through cuDNN (NCHW, 1-D to 3-D, groups, dilations, symmetric pads;
+// or 2-D NHWC with kiln_layout = "NHWC", see layout_nhwc.h): one tactic per forward algorithm
+// cuDNN reports usable at the query's shapes, named "cudnn.conv.<algorithm>" (NHWC:
+// "cudnn.conv.nhwc.<algorithm>"), plus ".fused" where the epilogue runs inside cuDNN:
 //   Y = act(conv(X, W) + B + Residual)
 // cudnnConvolutionBiasActivationForward computes act(conv + z + bias) with z = Residual for Relu
 // (any algorithm) and for the identity (IMPLICIT_PRECOMP_GEMM only); whatever is left (other
@@ -17,12 +18,32 @@
 
 #include "backends/cuda/conv_cudnn_desc.h"
 #include "backends/cuda/epilogue_kernels.h"
+#include "core/half.h"
 
 namespace kiln::cuda {
 
 namespace {
 
 using namespace cudnnconv;
+
+// W [M, C / group, kH, kW] -> [M, kH, kW, C / group] (cuDNN's NHWC filter, "KRSC") in the
+// storage type, uploaded once per node and type.
+Expected<const void*> uploadKrscFilter(const PrepareArgs& a, DataType storage) {
+    const ir::Value* wv = a.node.input(kInputW);
+    if (!wv || !wv->constant()) return unsupported("an NHWC convolution needs a constant W");
+    const HostTensor& w = *wv->constant();
+    const int64_t m = w.dim(0), c = w.dim(1), kh = w.dim(2), kw = w.dim(3);
+    std::vector<float> krsc(size_t(w.numel()));
+    for (int64_t o = 0; o < m; ++o)
+        for (int64_t i = 0; i < c; ++i)
+            for (int64_t r = 0; r < kh * kw; ++r)
+                krsc[size_t((o * kh * kw + r) * c + i)] = float(w.getDouble((o * c + i) * kh * kw + r));
+    const std::string key = a.node.name() + "/cudnn.w_krsc@" + dataTypeName(storage);
+    if (storage == DataType::Float32) return a.weights.upload(key, krsc.data(), krsc.size() * sizeof(float));
+    std::vector<uint16_t> half(krsc.size());
+    for (size_t i = 0; i < krsc.size(); ++i) half[i] = floatToHalfBits(krsc[i]);
+    return a.weights.upload(key, half.data(), half.size() * sizeof(uint16_t));
+}
 
 // The cuDNN state of one input shape.
 struct ShapePlan {
@@ -48,7 +69,11 @@ public:
         // Bias [1, M, 1, 1(, 1)]: one value per output channel, broadcast like Y.
         std::vector<int> biasDims(std::max<size_t>(x.size(), 4), 1);
         biasDims[1] = int(channels);
-        KILN_ASSIGN_OR_RETURN(m_biasDesc, makeTensorDesc(cudnnDataType(m_precision), biasDims));
+        KILN_ASSIGN_OR_RETURN(m_biasDesc, makeTensorDesc(cudnnDataType(m_precision), biasDims,
+                                                         m_attrs.nhwc ? CUDNN_TENSOR_NHWC : CUDNN_TENSOR_NCHW));
+        if (m_attrs.nhwc) {
+            KILN_ASSIGN_OR_RETURN(m_krscFilter, uploadKrscFilter(a, m_storage));
+        }
         cudnnActivationDescriptor_t act = nullptr;
         KILN_CUDNN_RETURN_IF_ERROR(cudnnCreateActivationDescriptor(&act));
         m_activation.reset(act);
@@ -73,6 +98,7 @@ public:
         const DeviceTensor& w = a.inputs[kInputW];
         const DeviceOutput& y = a.outputs[0];
         if (y.numel() == 0) return Status::ok();
+        const void* filter = m_attrs.nhwc ? m_krscFilter : w.data;
         KILN_ASSIGN_OR_RETURN(ShapePlan * p, planFor(x.dims, w.dims, y.dims));
         if (p->chosen.workspace > a.workspaceBytes) {
             // A shape the context's workspace was not sized for: the best algorithm that fits.
@@ -100,7 +126,7 @@ public:
         if (fused) {
             // y = act(conv(x) + alpha2 * z + bias); without a residual z is y itself, scaled by 0.
             const cudnnStatus_t s = cudnnConvolutionBiasActivationForward(
-                h, &one, p->desc.x.get(), x.data, p->desc.w.get(), w.data, p->desc.conv.get(), algo, a.workspace,
+                h, &one, p->desc.x.get(), x.data, p->desc.w.get(), filter, p->desc.conv.get(), algo, a.workspace,
                 a.workspaceBytes, residual ? &one : &zero, p->desc.y.get(), residual ? residual : y.data,
                 m_biasDesc.get(), bias, m_activation.get(), p->desc.y.get(), y.data);
             if (CUDNN_STATUS_CATEGORY(s) == CUDNN_STATUS_NOT_SUPPORTED) {
@@ -113,12 +139,16 @@ public:
         if (fused) {
             if (m_attrs.activation.kind == ops::ActivationKind::Relu) rest.activation = {};
         } else {
-            KILN_CUDNN_RETURN_IF_ERROR(cudnnConvolutionForward(h, &one, p->desc.x.get(), x.data, p->desc.w.get(), w.data,
+            KILN_CUDNN_RETURN_IF_ERROR(cudnnConvolutionForward(h, &one, p->desc.x.get(), x.data, p->desc.w.get(), filter,
                                                                p->desc.conv.get(), algo, a.workspace, a.workspaceBytes,
                                                                &zero, p->desc.y.get(), y.data));
-            if (m_attrs.hasBias) {
+            if (m_attrs.hasBias && m_attrs.nhwc) {  // channels last: bias[i % M]
                 rest.bias = bias;
-                rest.biasDiv = y.numel() / (y.dims[0] * y.dims[1]);  // the spatial size: NCHW
+                rest.biasDiv = 1;
+                rest.biasMod = y.dims.back();
+            } else if (m_attrs.hasBias) {  // NCHW: bias[(i / spatial size) % M]
+                rest.bias = bias;
+                rest.biasDiv = y.numel() / (y.dims[0] * y.dims[1]);
                 rest.biasMod = y.dims[1];
             }
             rest.residual = residual;
@@ -132,6 +162,7 @@ private:
                                  const std::vector<int64_t>& y) const {
         std::vector<int64_t> key = x;
         key.insert(key.end(), w.begin(), w.end());
+        key.push_back(m_attrs.nhwc);  // NCHW and NHWC X of equal dims are different shapes
         if (auto it = m_plans.find(key); it != m_plans.end()) return it->second.get();
         KILN_ASSIGN_OR_RETURN(CudnnConvShape s, cudnnShape(m_attrs, x, w, y));
         auto plan = std::make_unique<ShapePlan>();
@@ -155,7 +186,8 @@ private:
     TensorDesc m_biasDesc;
     ActivationDesc m_activation;       // RELU or IDENTITY, for the fused call
     const void* m_zeroBias = nullptr;  // Relu without a bias still passes one to the fused call
-    mutable std::map<std::vector<int64_t>, std::unique_ptr<ShapePlan>> m_plans;  // by X and W dims
+    const void* m_krscFilter = nullptr;  // NHWC: W packed [M, kH, kW, C / group] (W's input is NCHW)
+    mutable std::map<std::vector<int64_t>, std::unique_ptr<ShapePlan>> m_plans;  // by X dims, W dims, layout
 };
 
 Expected<std::vector<Tactic>> convTactics(const TacticQuery& q) {
@@ -171,6 +203,8 @@ Expected<std::vector<Tactic>> convTactics(const TacticQuery& q) {
         return invalidModel("X must be [N, C, spatial...] and W of the same rank, got " + dimsToString(x) + " and " +
                             dimsToString(w));
     KILN_ASSIGN_OR_RETURN(ConvAttrs attrs, readConvAttrs(q.node, int(x.size()) - 2));
+    if (attrs.nhwc && !(q.node.input(kInputW) && q.node.input(kInputW)->constant()))
+        return unsupported("an NHWC convolution needs a constant W (it is packed to [M, kH, kW, C / group] once)");
     if (attrs.hasBias && s.inputs[kInputBias] != std::vector<int64_t>{w[0]})
         return invalidModel("bias B must have shape [" + std::to_string(w[0]) + "]");
     if (attrs.hasResidual && s.inputs[kInputResidual] != s.outputs[0])
@@ -181,7 +215,8 @@ Expected<std::vector<Tactic>> convTactics(const TacticQuery& q) {
     KILN_ASSIGN_OR_RETURN(std::vector<AlgoChoice> algos, usableAlgorithms(h.handle, d));
     std::vector<Tactic> out;
     for (const AlgoChoice& c : algos) {
-        std::string name = std::string("cudnn.conv.") + algoName(c.algo) + (epilogueInCudnn(attrs, c.algo) ? ".fused" : "");
+        std::string name = std::string(attrs.nhwc ? "cudnn.conv.nhwc." : "cudnn.conv.") + algoName(c.algo) +
+                           (epilogueInCudnn(attrs, c.algo) ? ".fused" : "");
         out.push_back({std::move(name), [algo = c.algo] { return std::make_unique<CudnnConvKernel>(algo); }});
     }
     return out;

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "backends/cuda/cuda_common.h"
+#include "backends/cuda/layout_nhwc.h"
 
 namespace kiln::cuda::cudnnconv {
 
@@ -26,14 +27,22 @@ Expected<std::vector<int>> toInts(const std::vector<int64_t>& v, const char* wha
     return out;
 }
 
+// [N, H, W, C] -> [N, C, H, W]: cuDNN takes dims in NCHW order whatever the memory format.
+std::vector<int64_t> nchwOrder(const std::vector<int64_t>& nhwc) { return {nhwc[0], nhwc[3], nhwc[1], nhwc[2]}; }
+
 }  // namespace
 
-Expected<TensorDesc> makeTensorDesc(cudnnDataType_t type, const std::vector<int>& dims) {
-    std::vector<int> strides(dims.size(), 1);
-    for (size_t i = dims.size() - 1; i-- > 0;) strides[i] = strides[i + 1] * std::max(dims[i + 1], 1);
+Expected<TensorDesc> makeTensorDesc(cudnnDataType_t type, const std::vector<int>& dims, cudnnTensorFormat_t format) {
     cudnnTensorDescriptor_t d = nullptr;
     KILN_CUDNN_RETURN_IF_ERROR(cudnnCreateTensorDescriptor(&d));
     TensorDesc owned(d);
+    if (format == CUDNN_TENSOR_NHWC) {
+        if (dims.size() != 4) return unsupported("NHWC tensor descriptors are 4-D");
+        KILN_CUDNN_RETURN_IF_ERROR(cudnnSetTensor4dDescriptor(d, format, type, dims[0], dims[1], dims[2], dims[3]));
+        return owned;
+    }
+    std::vector<int> strides(dims.size(), 1);
+    for (size_t i = dims.size() - 1; i-- > 0;) strides[i] = strides[i + 1] * std::max(dims[i + 1], 1);
     KILN_CUDNN_RETURN_IF_ERROR(cudnnSetTensorNdDescriptor(d, type, int(dims.size()), dims.data(), strides.data()));
     return owned;
 }
@@ -60,14 +69,20 @@ Expected<ConvAttrs> readConvAttrs(const ir::Node& n, int spatialRank) {
         a.hasResidual = n.input(kInputResidual) != nullptr;
     }
     a.hasBias = n.input(kInputBias) != nullptr;
+    const std::string layout = n.attrString(kLayoutAttr, "NCHW");
+    if (layout != "NCHW" && layout != kLayoutNhwc) return invalidModel("unknown kiln_layout '" + layout + "'");
+    a.nhwc = layout == kLayoutNhwc;
+    if (a.nhwc && spatialRank != 2) return unsupported("NHWC convolutions are 2-D");
     return a;
 }
 
-Expected<CudnnConvShape> cudnnShape(const ConvAttrs& a, const std::vector<int64_t>& x, const std::vector<int64_t>& w,
-                                    const std::vector<int64_t>& y) {
+Expected<CudnnConvShape> cudnnShape(const ConvAttrs& a, const std::vector<int64_t>& layerX, const std::vector<int64_t>& w,
+                                    const std::vector<int64_t>& layerY) {
     const size_t r = size_t(a.spatialRank);
-    if (x.size() != r + 2 || w.size() != r + 2 || y.size() != r + 2)
+    if (layerX.size() != r + 2 || w.size() != r + 2 || layerY.size() != r + 2)
         return invalidArgument("X, W and Y must have " + std::to_string(r + 2) + " dims");
+    const std::vector<int64_t> x = a.nhwc ? nchwOrder(layerX) : layerX;
+    const std::vector<int64_t> y = a.nhwc ? nchwOrder(layerY) : layerY;
     std::vector<int64_t> pads(r), strides = a.strides, dilations = a.dilations;
     for (size_t i = 0; i < r; ++i) {
         int64_t begin = a.padBegin[i], end = a.padEnd[i];
@@ -94,6 +109,7 @@ Expected<CudnnConvShape> cudnnShape(const ConvAttrs& a, const std::vector<int64_
         dilations.insert(dilations.begin(), 1);
     }
     CudnnConvShape s;
+    s.format = a.nhwc ? CUDNN_TENSOR_NHWC : CUDNN_TENSOR_NCHW;
     KILN_ASSIGN_OR_RETURN(s.x, toInts(xs, "X"));
     KILN_ASSIGN_OR_RETURN(s.w, toInts(ws, "W"));
     KILN_ASSIGN_OR_RETURN(s.y, toInts(ys, "Y"));
@@ -108,13 +124,14 @@ cudnnDataType_t cudnnDataType(Precision p) { return p == Precision::FP16 ? CUDNN
 Expected<ConvDescriptors> makeDescriptors(const CudnnConvShape& s, Precision p, int64_t group) {
     const cudnnDataType_t type = cudnnDataType(p);
     ConvDescriptors d;
-    KILN_ASSIGN_OR_RETURN(d.x, makeTensorDesc(type, s.x));
-    KILN_ASSIGN_OR_RETURN(d.y, makeTensorDesc(type, s.y));
+    KILN_ASSIGN_OR_RETURN(d.x, makeTensorDesc(type, s.x, s.format));
+    KILN_ASSIGN_OR_RETURN(d.y, makeTensorDesc(type, s.y, s.format));
 
     cudnnFilterDescriptor_t f = nullptr;
     KILN_CUDNN_RETURN_IF_ERROR(cudnnCreateFilterDescriptor(&f));
     d.w.reset(f);
-    KILN_CUDNN_RETURN_IF_ERROR(cudnnSetFilterNdDescriptor(f, type, CUDNN_TENSOR_NCHW, int(s.w.size()), s.w.data()));
+    // Dims [M, C / group, k...] in either format; NHWC memory is [M, k..., C / group].
+    KILN_CUDNN_RETURN_IF_ERROR(cudnnSetFilterNdDescriptor(f, type, s.format, int(s.w.size()), s.w.data()));
 
     cudnnConvolutionDescriptor_t c = nullptr;
     KILN_CUDNN_RETURN_IF_ERROR(cudnnCreateConvolutionDescriptor(&c));

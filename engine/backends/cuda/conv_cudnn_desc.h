@@ -1,4 +1,4 @@
-// Private to the cuDNN convolution tactics (conv_cudnn*.cpp): cuDNN errors as Status, owning
+// Private to the cuDNN tactics (conv_cudnn*.cpp, pool_cudnn.cpp): cuDNN errors as Status, owning
 // descriptor handles, the node's convolution attributes and their cuDNN form at one input shape.
 #pragma once
 
@@ -30,9 +30,13 @@ using TensorDesc = std::unique_ptr<cudnnTensorStruct, DescriptorDeleter<&cudnnDe
 using FilterDesc = std::unique_ptr<cudnnFilterStruct, DescriptorDeleter<&cudnnDestroyFilterDescriptor>>;
 using ConvDesc = std::unique_ptr<cudnnConvolutionStruct, DescriptorDeleter<&cudnnDestroyConvolutionDescriptor>>;
 using ActivationDesc = std::unique_ptr<cudnnActivationStruct, DescriptorDeleter<&cudnnDestroyActivationDescriptor>>;
+using PoolingDesc = std::unique_ptr<cudnnPoolingStruct, DescriptorDeleter<&cudnnDestroyPoolingDescriptor>>;
 
-// A fully packed tensor descriptor of `dims` (row-major, NCHW / NCDHW).
-Expected<TensorDesc> makeTensorDesc(cudnnDataType_t type, const std::vector<int>& dims);
+// A fully packed tensor descriptor of `dims`, given in cuDNN's order [N, C, spatial...] whatever
+// the format: CUDNN_TENSOR_NCHW is row-major in that order (any rank), CUDNN_TENSOR_NHWC is
+// channels last (4-D only).
+Expected<TensorDesc> makeTensorDesc(cudnnDataType_t type, const std::vector<int>& dims,
+                                    cudnnTensorFormat_t format = CUDNN_TENSOR_NCHW);
 
 // Input slots of Conv and kiln.FusedConv.
 constexpr int kInputX = 0, kInputW = 1, kInputBias = 2, kInputResidual = 3;
@@ -45,6 +49,9 @@ struct ConvAttrs {
     std::vector<int64_t> strides, dilations, padBegin, padEnd;
     ops::Activation activation;  // kiln.FusedConv's; None for Conv
     bool hasBias = false, hasResidual = false;
+    // kiln_layout = "NHWC" (2-D only): X, Y and the residual are [N, H, W, C] and the filter runs
+    // packed as [M, kH, kW, C / group] (cuDNN's NHWC filter, "KRSC"); W and B are given as in ONNX.
+    bool nhwc = false;
 };
 Expected<ConvAttrs> readConvAttrs(const ir::Node& node, int spatialRank);
 
@@ -53,13 +60,15 @@ Expected<ConvAttrs> readConvAttrs(const ir::Node& node, int spatialRank);
 struct CudnnConvShape {
     std::vector<int> x, w, y;  // [N, C, spatial...], [M, C / group, k...], [N, M, out...]
     std::vector<int> pads, strides, dilations;
+    cudnnTensorFormat_t format = CUDNN_TENSOR_NCHW;  // of X, W and Y in memory (NHWC: KRSC filter)
 };
-// From the ONNX dims of X, W and Y; an unsupported() status for asymmetric padding or dims
-// beyond int.
+// From the layer's dims of X, W and Y (X and Y [N, H, W, C] when a.nhwc); an unsupported()
+// status for asymmetric padding or dims beyond int.
 Expected<CudnnConvShape> cudnnShape(const ConvAttrs& a, const std::vector<int64_t>& x, const std::vector<int64_t>& w,
                                     const std::vector<int64_t>& y);
 
-// The descriptors of one convolution at one shape, with the precision's data and math types:
+// The descriptors of one convolution at one shape, in s.format, with the precision's data and
+// math types:
 // FP32 float data and FMA math (no TF32), TF32 float data and tensor-op math, FP16 half data
 // with float compute and tensor-op math.
 struct ConvDescriptors {

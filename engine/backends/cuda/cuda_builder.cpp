@@ -6,6 +6,7 @@
 #include <set>
 
 #include "backends/cuda/layer_runner.h"
+#include "backends/cuda/layout_nhwc.h"
 #include "backends/cuda/tactic_tuner.h"
 #include "backends/cuda/timing_cache.h"
 #include "passes/symbolic_dims.h"
@@ -26,6 +27,13 @@ int64_t bytesOf(const std::vector<int64_t>& dims, DataType t) {
     int64_t n = int64_t(dataTypeSize(t));
     for (int64_t d : dims) n *= d;
     return n;
+}
+
+// A node name not yet in g ("Reformat_x", "Reformat_x_2", ...).
+std::string uniqueNodeName(const ir::Graph& g, const std::string& base) {
+    std::string name = base;
+    for (int k = 2; g.findNode(name); ++k) name = base + "_" + std::to_string(k);
+    return name;
 }
 
 // What the layer's name (or one of its origin nodes) asks for in config.layerPrecisions, or
@@ -241,7 +249,7 @@ Status CudaLayerBuilder::insertReformats() {
         ir::Value* r = m_g.addIntermediate(v->name() + (to == DataType::Float16 ? ".fp16" : ".fp32"));
         r->setType(to);
         r->setShape(v->shape());
-        ir::Node* c = m_g.addNode(m_g.uniqueValueName("Reformat_" + v->name()), "Cast", "", {v}, {r});
+        ir::Node* c = m_g.addNode(uniqueNodeName(m_g, "Reformat_" + v->name()), "Cast", "", {v}, {r});
         c->setAttr("to", ir::Attribute(int64_t(int64_t(to))));
         c->setAttr("kiln_reformat", ir::Attribute(int64_t(1)));
         c->setOrigins({});
@@ -287,7 +295,7 @@ Status CudaLayerBuilder::insertReformats() {
         for (ir::Node* c : std::vector<ir::Node*>(out->consumers()))
             for (int i = 0; i < c->numInputs(); ++i)
                 if (c->input(i) == out) m_g.replaceInput(c, i, inner);
-        ir::Node* cast = m_g.addNode(m_g.uniqueValueName("Reformat_" + out->name()), "Cast", "", {inner}, {out});
+        ir::Node* cast = m_g.addNode(uniqueNodeName(m_g, "Reformat_" + out->name()), "Cast", "", {inner}, {out});
         cast->setAttr("to", ir::Attribute(int64_t(int64_t(out->dtype()))));
         cast->setAttr("kiln_reformat", ir::Attribute(int64_t(1)));
         LayerChoice lc;
@@ -302,6 +310,9 @@ Status CudaLayerBuilder::insertReformats() {
 
 Status CudaLayerBuilder::run(CudaBuildStats& stats) {
     const auto t0 = Clock::now();
+    // Convolutional regions run channels-last (tensor-core convolutions want NHWC); this changes
+    // value shapes, so it comes first.
+    KILN_RETURN_IF_ERROR(convertConvRegionsToNhwc(m_g, m_log));
     KILN_RETURN_IF_ERROR(computeDims());
     KILN_RETURN_IF_ERROR(measureReformatBandwidth());
 

@@ -22,7 +22,8 @@ struct EpilogueLaunch {
     int64_t count = 0;                  // elements of y
 
     // The bias element of output i is bias[(i / biasDiv) % biasMod]: for an NCHW convolution
-    // biasDiv = H * W and biasMod = channels; for a row-major [rows, n] GEMM output a bias [n] has
+    // biasDiv = H * W and biasMod = channels, for an NHWC one biasDiv = 1 and biasMod = channels
+    // (the GEMM form below); for a row-major [rows, n] GEMM output a bias [n] has
     // biasDiv = 1, biasMod = n, a bias [rows, 1] has biasDiv = n, biasMod = rows.
     const void* bias = nullptr;
     float biasScale = 1.0f;

@@ -1,10 +1,14 @@
-// MaxPool, AveragePool (1-3 spatial axes), GlobalAveragePool and GlobalMaxPool on the GPU.
+// MaxPool, AveragePool (1-3 spatial axes), GlobalAveragePool and GlobalMaxPool on the GPU, NCHW;
+// NHWC layers (kiln_layout, layout_nhwc.h) pool through cuDNN (pool_cudnn.cpp) or, global pooling,
+// as a reduction over the middle axis of [N, H * W, C].
 #include <algorithm>
 #include <string>
 #include <vector>
 
 #include "backends/cuda/cuda_common.h"
+#include "backends/cuda/layout_nhwc.h"
 #include "backends/cuda/own_kernels.h"
+#include "backends/cuda/pool_cudnn.h"
 #include "ops/conv_internal.h"
 
 namespace kiln::cuda {
@@ -79,23 +83,29 @@ private:
     ops::SpatialGeometry m_geometry;
 };
 
-// Y [N, C, 1, ...] = mean or max over each (n, c) plane: a row reduction.
+// Y [N, C, 1, ...] = mean or max over each (n, c) plane: a row reduction. NHWC: Y [N, 1, 1, C]
+// reduces the middle axis of [N, H * W, C].
 class GlobalPoolKernel final : public LayerKernel {
 public:
-    explicit GlobalPoolKernel(own::ReduceOp op) : m_op(op) {}
+    GlobalPoolKernel(own::ReduceOp op, bool nhwc) : m_op(op), m_nhwc(nhwc) {}
     Status prepare(const PrepareArgs&) override { return Status::ok(); }
     Status enqueue(const LaunchArgs& args) override {
         const DeviceTensor& x = args.inputs[0];
-        KILN_CUDA_RETURN_IF_ERROR(own::launchReduceAxis(m_op, x.type, x.data, args.outputs[0].data,
-                                                        x.dims[0] * x.dims[1], own::product(x.dims, 2), 1, args.stream));
+        const int64_t outer = m_nhwc ? x.dims[0] : x.dims[0] * x.dims[1];
+        const int64_t len = m_nhwc ? x.dims[1] * x.dims[2] : own::product(x.dims, 2);
+        const int64_t inner = m_nhwc ? x.dims[3] : 1;
+        KILN_CUDA_RETURN_IF_ERROR(own::launchReduceAxis(m_op, x.type, x.data, args.outputs[0].data, outer, len, inner,
+                                                        args.stream));
         return Status::ok();
     }
 
 private:
     own::ReduceOp m_op;
+    bool m_nhwc;
 };
 
 Expected<std::vector<Tactic>> poolTactics(const TacticQuery& q, bool isMax) {
+    if (isNhwcLayer(q.node)) return cudnnNhwcPoolTactics(q);
     KILN_RETURN_IF_ERROR(own::requireFloatInput(q, 0, "X"));
     const size_t rank = q.shapes.inputs[0].size();
     if (rank < 3 || rank > size_t(2 + own::kMaxPoolAxes))
@@ -109,7 +119,9 @@ Expected<std::vector<Tactic>> poolTactics(const TacticQuery& q, bool isMax) {
 Expected<std::vector<Tactic>> globalPoolTactics(const TacticQuery& q, own::ReduceOp op) {
     KILN_RETURN_IF_ERROR(own::requireFloatInput(q, 0, "X"));
     if (q.shapes.inputs[0].size() < 2) return unsupported("global pooling needs X of rank >= 2 ([N, C, ...])");
-    return std::vector<Tactic>{own::makeTactic<GlobalPoolKernel>("kiln.global_pool", op)};
+    const bool nhwc = isNhwcLayer(q.node);
+    if (nhwc && q.shapes.inputs[0].size() != 4) return invalidModel("NHWC global pooling needs a 4-D X [N, H, W, C]");
+    return std::vector<Tactic>{own::makeTactic<GlobalPoolKernel>(nhwc ? "kiln.global_pool.nhwc" : "kiln.global_pool", op, nhwc)};
 }
 
 }  // namespace
