@@ -196,7 +196,7 @@ Status runInference(const Options& o, LoadedEngine& loaded, InferenceRecord& rec
     std::printf("[I] Total Host Walltime: %g s\n", rec.walltimeSeconds);
     std::printf("[I] Total %s Compute Time: %g s\n", rec.device == "cpu" ? "CPU" : "GPU", compute.total / 1000.0);
     if (gpu && o.noDataTransfers)
-        std::cout << "[I] (--noDataTransfers: inputs were uploaded once and outputs read once; H2D and D2H are zero)\n";
+        std::cout << "[I] (--noDataTransfers: inputs were uploaded once, before timing; the outputs shown are the first run's; H2D and D2H are zero)\n";
     if (rec.device == "cpu")
         std::cout << "[I] (CPU backend: inputs and outputs live in host memory, so H2D and D2H are zero; latency is the "
                      "host wall time of one synchronous execute())\n";

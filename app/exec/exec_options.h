@@ -43,7 +43,6 @@ struct Options {
     bool separateProfileRun = false; // --separateProfileRun
     bool useCudaGraph = false;       // --useCudaGraph
     bool noDataTransfers = false;    // --noDataTransfers
-    int streams = 1;                 // --streams (CUDA: contexts on their own streams, run concurrently)
     bool noAccuracyCheck = false;    // --skipAccuracyCheck
     // Reporting
     bool dumpLayerInfo = false;      // --dumpLayerInfo

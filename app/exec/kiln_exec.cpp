@@ -139,9 +139,6 @@ int main(int argc, char** argv) {
     app.add_flag("--noDataTransfers", o.noDataTransfers,
                  "Time without host<->device copies: inputs are uploaded once, outputs read once at the end (CUDA)")
         ->group(inference);
-    app.add_option("--streams", o.streams, "Run this many execution contexts concurrently, each on its own stream "
-                                           "(CUDA; throughput counts them all, latency is the first's; default 1)")
-        ->check(CLI::Range(1, 64))->group(inference);
     app.add_flag("--skipAccuracyCheck", o.noAccuracyCheck,
                  "Do not compare the engine's outputs with the unoptimized ONNX graph")->group(inference);
 
