@@ -8,6 +8,9 @@
 //   auto plan = builder.buildSerializedNetwork(*network, kiln::BuilderConfig{});
 //   kiln::Runtime runtime;
 //   auto engine = runtime.deserializeEngine(plan->data(), plan->size());
+//
+// Plugins (custom layers, plugin/kiln_plugin.h) are loaded before parsing or deserializing:
+//   kiln::plugins::PluginRegistry::global().loadLibrary("libmy_plugin.so");
 #pragma once
 
 #include "builder/build_config.h"
@@ -16,4 +19,5 @@
 #include "builder/onnx_parser.h"
 #include "builder/wts.h"
 #include "core/logger.h"
+#include "plugin/plugin_registry.h"
 #include "runtime/runtime.h"

@@ -471,6 +471,16 @@
         <source>Other</source>
         <translation>其他</translation>
     </message>
+    <message>
+        <location filename="../../work/main/views/graph/node_category.cpp" line="100"/>
+        <source>Plugin</source>
+        <translation>插件</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/views/graph/node_category.cpp" line="101"/>
+        <source>Not implemented</source>
+        <translation>未实现</translation>
+    </message>
 </context>
 <context>
     <name>NodeItem</name>
@@ -485,6 +495,125 @@
         <location filename="../views/graph/graph_items.cpp" line="161"/>
         <source>%1 ms · %2%</source>
         <translation>%1 毫秒 · %2%</translation>
+    </message>
+</context>
+<context>
+    <name>PluginText</name>
+    <message>
+        <location filename="../../work/main/views/inspector/plugin_text.cpp" line="108"/>
+        <source>built into the program (no library)</source>
+        <translation>内置于程序中（无库文件）</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/views/inspector/plugin_text.cpp" line="132"/>
+        <source>×%1 · %2</source>
+        <translation>×%1 · %2</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/views/inspector/plugin_text.cpp" line="133"/>
+        <source>×%1 · not implemented</source>
+        <translation>×%1 · 未实现</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/views/inspector/plugin_text.cpp" line="134"/>
+        <source>Plugins</source>
+        <translation>插件</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/views/inspector/plugin_text.cpp" line="141"/>
+        <source>Not implemented</source>
+        <translation>未实现</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/views/inspector/plugin_text.cpp" line="143"/>
+        <source>Neither Kiln nor a loaded plugin implements %1. The studio shows the node, but Kiln cannot build or run the model.</source>
+        <translation>Kiln 和已加载的插件都没有实现 %1。工作室会显示该节点，但 Kiln 无法构建或运行此模型。</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/views/inspector/plugin_text.cpp" line="145"/>
+        <source>Load a plugin library that provides it: Edit ▸ Preferences ▸ Plugins.</source>
+        <translation>请加载提供它的插件库：编辑 ▸ 首选项 ▸ 插件。</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/views/inspector/plugin_text.cpp" line="150"/>
+        <location filename="../../work/main/views/inspector/plugin_text.cpp" line="167"/>
+        <source>Plugin</source>
+        <translation>插件</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/views/inspector/plugin_text.cpp" line="151"/>
+        <location filename="../../work/main/views/inspector/plugin_text.cpp" line="169"/>
+        <source>Library</source>
+        <translation>库</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/views/inspector/plugin_text.cpp" line="153"/>
+        <location filename="../../work/main/views/inspector/plugin_text.cpp" line="170"/>
+        <source>Library hash</source>
+        <translation>库哈希</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/views/inspector/plugin_text.cpp" line="154"/>
+        <location filename="../../work/main/views/inspector/plugin_text.cpp" line="178"/>
+        <source>Attributes it reads</source>
+        <translation>读取的属性</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/views/inspector/plugin_text.cpp" line="154"/>
+        <location filename="../../work/main/views/inspector/plugin_text.cpp" line="178"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/views/inspector/plugin_text.cpp" line="155"/>
+        <location filename="../../work/main/views/inspector/plugin_text.cpp" line="180"/>
+        <source>Plugin layer</source>
+        <translation>插件层</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/views/inspector/plugin_text.cpp" line="174"/>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/views/inspector/plugin_text.cpp" line="174"/>
+        <source>%1 bytes of serialized parameters</source>
+        <translation>序列化参数 %1 字节</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/views/inspector/plugin_text.cpp" line="175"/>
+        <source>In this process</source>
+        <translation>本进程中</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/views/inspector/plugin_text.cpp" line="194"/>
+        <source>layers: %1</source>
+        <translation>层：%1</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/views/inspector/plugin_text.cpp" line="197"/>
+        <source>Plugins this engine needs</source>
+        <translation>此引擎需要的插件</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/views/inspector/plugin_text.cpp" line="203"/>
+        <source>loaded (%1)</source>
+        <translation>已加载（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/views/inspector/plugin_text.cpp" line="205"/>
+        <source>loaded from another build of the library (%1): runs, with a warning</source>
+        <translation>已从该库的另一次构建加载（%1）：可以运行，但会有警告</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/views/inspector/plugin_text.cpp" line="207"/>
+        <source>other version loaded: %1 (%2); the engine cannot run</source>
+        <translation>已加载其他版本：%1（%2）；引擎无法运行</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/views/inspector/plugin_text.cpp" line="212"/>
+        <source>missing: load its library to run the engine</source>
+        <translation>缺失：加载其库后才能运行引擎</translation>
     </message>
 </context>
 <context>
@@ -1063,6 +1192,70 @@
         <source>View ▸ Teaching Mode steps through the optimizer pass by pass: the graph before and after each pass, a card for every fusion with its formula and why it is faster, why a node was not fused, a playground to change a model, and the memory planner&apos;s lesson.</source>
         <translation>视图 ▸ 教学模式 逐遍展示优化器的工作：每一遍前后的计算图、每次融合的说明卡片（含公式及为何更快）、节点为何没有融合、可修改模型的演练场，以及内存规划器的课程。</translation>
     </message>
+    <message>
+        <location filename="../../work/main/app/studio/main_window_plugins.cpp" line="49"/>
+        <source>&amp;Preferences...</source>
+        <translation>首选项(&amp;P)...</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/app/studio/main_window_plugins.cpp" line="66"/>
+        <source>Plugin Folder</source>
+        <translation>插件文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/app/studio/main_window_plugins.cpp" line="74"/>
+        <source>Plugin Folder...</source>
+        <translation>插件文件夹...</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/app/studio/main_window_plugins.cpp" line="76"/>
+        <source>Choose the folder of plugin libraries; Kiln loads it now and at every start</source>
+        <translation>选择插件库所在的文件夹；Kiln 会立即加载它，并在每次启动时加载</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/app/studio/main_window_plugins.cpp" line="87"/>
+        <source>Loading plugins before opening %1 ...</source>
+        <translation>正在加载插件，随后打开 %1 ...</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/app/studio/main_window_plugins.cpp" line="93"/>
+        <source>Loading plugins from %1 ...</source>
+        <translation>正在从 %1 加载插件 ...</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/app/studio/main_window_plugins.cpp" line="96"/>
+        <source>Loaded plugin %1</source>
+        <translation>已加载插件 %1</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/app/studio/main_window_plugins.cpp" line="97"/>
+        <source>Plugin not loaded: %1</source>
+        <translation>插件未加载：%1</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/app/studio/main_window_plugins.cpp" line="98"/>
+        <source>No new plugin libraries in %1</source>
+        <translation>%1 中没有新的插件库</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/app/studio/main_window_plugins.cpp" line="99"/>
+        <source>Some plugins could not be loaded (see the log)</source>
+        <translation>部分插件无法加载（见日志）</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/app/studio/main_window_plugins.cpp" line="120"/>
+        <source>%1 uses ops that neither Kiln nor a loaded plugin implements: %2.
+
+The graph shows their nodes with a dashed red outline. Kiln cannot build or run the model until a plugin library provides them: choose the folder of plugin libraries to load them.</source>
+        <translation>%1 使用了 Kiln 和已加载的插件都没有实现的算子：%2。
+
+计算图中这些节点以红色虚线轮廓显示。在插件库提供这些算子之前，Kiln 无法构建或运行此模型：请选择插件库所在的文件夹来加载它们。</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/app/studio/main_window_plugins.cpp" line="125"/>
+        <source>Ops without an implementation</source>
+        <translation>没有实现的算子</translation>
+    </message>
 </context>
 <context>
     <name>kiln::studio::ModelDocument</name>
@@ -1415,6 +1608,114 @@
         <location filename="../app/studio/main.cpp" line="115"/>
         <source>The ONNX model (.onnx), Kiln plan (.plan) or Kiln report (.json) to open.</source>
         <translation>要打开的 ONNX 模型（.onnx）、Kiln 计划（.plan）或 Kiln 报告（.json）。</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/app/studio/main.cpp" line="116"/>
+        <source>Load the plugin library LIB, or every library in the folder DIR, before opening FILE (repeatable; the plugin folder of Edit &gt; Preferences is loaded too).</source>
+        <translation>在打开 FILE 之前加载插件库 LIB，或文件夹 DIR 中的所有库（可重复；“编辑 &gt; 首选项”中的插件文件夹也会加载）。</translation>
+    </message>
+</context>
+<context>
+    <name>kiln::studio::PreferencesDialog</name>
+    <message>
+        <location filename="../../work/main/app/studio/preferences_dialog.cpp" line="29"/>
+        <source>Preferences</source>
+        <translation>首选项</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/app/studio/preferences_dialog.cpp" line="30"/>
+        <source>Plugins</source>
+        <translation>插件</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/app/studio/preferences_dialog.cpp" line="44"/>
+        <source>Plugins are custom layers from shared libraries for ONNX ops that Kiln does not implement. Every library (*.so) in the plugin folder is loaded when Kiln starts and when the folder changes; kiln --plugins adds more for one session.</source>
+        <translation>插件是来自共享库的自定义层，用于 Kiln 未实现的 ONNX 算子。插件文件夹中的每个库（*.so）会在 Kiln 启动时以及文件夹更改时加载；kiln --plugins 可为单次会话加载更多插件。</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/app/studio/preferences_dialog.cpp" line="50"/>
+        <source>No plugin folder</source>
+        <translation>未设置插件文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/app/studio/preferences_dialog.cpp" line="54"/>
+        <source>Browse...</source>
+        <translation>浏览...</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/app/studio/preferences_dialog.cpp" line="57"/>
+        <source>Reload</source>
+        <translation>重新加载</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/app/studio/preferences_dialog.cpp" line="58"/>
+        <source>Load the libraries added to the folder since (loaded ones stay as they are)</source>
+        <translation>加载此后添加到文件夹中的库（已加载的保持不变）</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/app/studio/preferences_dialog.cpp" line="63"/>
+        <source>Plugin folder:</source>
+        <translation>插件文件夹：</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/app/studio/preferences_dialog.cpp" line="73"/>
+        <source>Op</source>
+        <translation>算子</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/app/studio/preferences_dialog.cpp" line="73"/>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/app/studio/preferences_dialog.cpp" line="73"/>
+        <source>Domain</source>
+        <translation>域</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/app/studio/preferences_dialog.cpp" line="73"/>
+        <source>Library</source>
+        <translation>库</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/app/studio/preferences_dialog.cpp" line="73"/>
+        <source>Hash (xxh64)</source>
+        <translation>哈希（xxh64）</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/app/studio/preferences_dialog.cpp" line="97"/>
+        <source>Plugin Folder</source>
+        <translation>插件文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/app/studio/preferences_dialog.cpp" line="118"/>
+        <source>built in</source>
+        <translation>内置</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/app/studio/preferences_dialog.cpp" line="122"/>
+        <source>Registered by the program itself</source>
+        <translation>由程序自身注册</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/app/studio/preferences_dialog.cpp" line="123"/>
+        <source>Attributes: %1</source>
+        <translation>属性：%1</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/app/studio/preferences_dialog.cpp" line="123"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/app/studio/preferences_dialog.cpp" line="127"/>
+        <source>Loaded plugins: %1</source>
+        <translation>已加载的插件：%1</translation>
+    </message>
+    <message>
+        <location filename="../../work/main/app/studio/preferences_dialog.cpp" line="128"/>
+        <source>Loading plugins ...</source>
+        <translation>正在加载插件 ...</translation>
     </message>
 </context>
 <context>

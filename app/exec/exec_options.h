@@ -21,6 +21,7 @@ struct Options {
     std::string loadEngine;          // --loadEngine FILE
     bool allowForeignPlan = false;   // --allowForeignPlan
     std::string device = "cpu";      // --device cpu|cuda
+    std::vector<std::string> plugins; // --plugins / --dynamicPlugins LIB (repeatable)
     // Build
     bool fp16 = false, int8 = false, best = false, noTF32 = false;
     int optLevel = 3;                // --builderOptimizationLevel / --optLevel

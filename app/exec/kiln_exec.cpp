@@ -11,6 +11,7 @@
 #include "exec_steps.h"
 #include "onnx/exporter.h"
 #include "ops/parallel.h"
+#include "plugin/plugin_registry.h"
 
 using namespace kiln;
 
@@ -55,6 +56,12 @@ int run(const exec::Options& o, const std::string& cmd) {
     if (o.precisionConstraints != "none" && o.precisionConstraints != "prefer" && o.precisionConstraints != "obey")
         return fail(cmd, invalidArgument("--precisionConstraints must be none, prefer or obey"));
 
+    for (const std::string& lib : o.plugins) {
+        auto plugins = plugins::PluginRegistry::global().loadLibrary(lib);
+        if (!plugins) return fail(cmd, plugins.status());
+        for (const plugins::PluginInfo& p : *plugins) std::cout << "[I] Loaded plugin " << p.describe() << "\n";
+    }
+
     auto loaded = exec::obtainEngine(o, logger);
     if (!loaded) return fail(cmd, loaded.status());
     if (Status st = exportEngineFiles(o, *loaded->engine); !st.isOk()) return fail(cmd, st);
@@ -96,6 +103,10 @@ int main(int argc, char** argv) {
     app.add_flag("--allowForeignPlan", o.allowForeignPlan,
                  "Run a plan built on another GPU of the same compute capability")->group(model);
     app.add_option("--device", o.device, "Backend: cpu or cuda (default cpu)")->group(model);
+    app.add_option("--plugins,--dynamicPlugins", o.plugins,
+                   "Plugin library to load before building or loading (repeatable): custom layers for ops Kiln does "
+                   "not implement")
+        ->group(model);
 
     auto* build = "Build";
     app.add_flag("--fp16", o.fp16, "Allow FP16 layers (CUDA; the CPU backend runs FP32 and warns)")->group(build);

@@ -12,6 +12,8 @@
 #include "graph/graph_view.h"
 #include "image_export.h"
 #include "main_window.h"
+#include "plugin_manager.h"
+#include "plugin_runner.h"
 
 namespace {
 
@@ -110,7 +112,12 @@ int main(int argc, char** argv) {
                               QStringLiteral("NAME"));
     QCommandLineOption collapseAll(QStringLiteral("collapse-all"),
                                    QCoreApplication::translate("main", "Collapse the repeated blocks (View > Collapse All Scopes) once the graph is shown."));
-    parser.addOptions({exportImage, screenshot, size, select, collapseAll});
+    QCommandLineOption plugins(QStringLiteral("plugins"),
+                               QCoreApplication::translate("main", "Load the plugin library LIB, or every library in the folder DIR, "
+                                                                   "before opening FILE (repeatable; the plugin folder of "
+                                                                   "Edit > Preferences is loaded too)."),
+                               QStringLiteral("DIR_OR_LIB"));
+    parser.addOptions({exportImage, screenshot, size, select, collapseAll, plugins});
     parser.addPositionalArgument(QStringLiteral("file"),
                                  QCoreApplication::translate("main", "The ONNX model (.onnx), Kiln plan (.plan) or Kiln report (.json) to open."));
     parser.process(app);
@@ -121,6 +128,12 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "kiln: --export-image needs exactly one FILE\n");
             return 2;
         }
+        // Headless: the plugins are loaded here, before the model is read; errors are reported, not fatal.
+        QStringList loaded, errors;
+        QStringList paths = parser.values(plugins);
+        if (!kiln::studio::PluginManager::folder().isEmpty()) paths << kiln::studio::PluginManager::folder();
+        for (const QString& path : paths) kiln::studio::loadPluginPath(path, &loaded, &errors);
+        for (const QString& e : errors) std::fprintf(stderr, "kiln: plugin not loaded: %s\n", qPrintable(e));
         return kiln::studio::exportImageCommand(parser.value(exportImage), args.first(), parser.isSet(collapseAll));
     }
 
@@ -133,6 +146,8 @@ int main(int argc, char** argv) {
     if (parser.isSet(select)) scheduleSelection(window, parser.value(select), parser.isSet(collapseAll));  // before the screenshot
     if (parser.isSet(screenshot)) scheduleScreenshot(window, parser.value(screenshot), parser.isSet(collapseAll));
     window.show();
+    // Plugins load in a worker thread; the file below is opened once they are there.
+    window.pluginManager()->loadAtStartup(parser.values(plugins));
     QSettings settings;
     if (!args.isEmpty()) window.openFile(args.first());
     else if (!settings.value(QStringLiteral("firstStartDone")).toBool() || parser.isSet(screenshot))

@@ -19,13 +19,14 @@
 #include "inspector/inspector_widget.h"
 #include "log/log_panel.h"
 #include "outline/outline_model.h"
+#include "plugin_manager.h"
 
 namespace kiln::studio {
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), m_scene(new views::GraphScene(this)), m_view(new views::GraphView),
       m_inspector(new views::InspectorWidget), m_log(new views::LogPanel), m_outline(new views::OutlineModel(this)),
-      m_findBar(new FindBar(m_scene, m_view)), m_importer(new ImportRunner(this)) {
+      m_findBar(new FindBar(m_scene, m_view)), m_importer(new ImportRunner(this)), m_plugins(new PluginManager(this)) {
     setObjectName(QStringLiteral("MainWindow"));
     m_view->setGraphScene(m_scene);
     auto* centre = new QWidget;
@@ -49,6 +50,9 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_importer, &ImportRunner::progress, this, &MainWindow::onImportProgress);
     connect(m_importer, &ImportRunner::imported, this, &MainWindow::onImported);
     connect(m_importer, &ImportRunner::failed, this, &MainWindow::onImportFailed);
+    connect(m_plugins, &PluginManager::loadStarted, this, &MainWindow::onPluginLoadStarted);
+    connect(m_plugins, &PluginManager::pathLoaded, this, &MainWindow::onPluginPathLoaded);
+    connect(m_plugins, &PluginManager::idle, this, &MainWindow::onPluginsIdle);
     createBusyIndicator();
     readSettings();
     updateTitle();
@@ -56,8 +60,11 @@ MainWindow::MainWindow(QWidget* parent)
 }
 
 MainWindow::~MainWindow() {
-    // The scene's items point into the document's graph: drop them first.
+    // The scene's items, the outline's rows and the inspector point into the document's graph:
+    // drop them first (the document, a member, goes before the child widgets).
     m_scene->setGraph(nullptr);
+    m_outline->setGraph(nullptr);
+    m_inspector->setEngine(nullptr);
     m_importer->cancel();  // its destructor (a child's) aborts and waits
 }
 
@@ -127,9 +134,13 @@ void MainWindow::onOutlineClicked(const QModelIndex& index) {
     }
 }
 
-void MainWindow::showError(const QString& title, const QString& message) {
+void MainWindow::showError(const QString& title, const QString& message, bool offerPluginFolder) {
     m_log->error(QString(message).replace(QLatin1String("\n\n"), QLatin1String(" ")));
     statusBar()->showMessage(title);
+    if (offerPluginFolder) {
+        showPluginHelp(title, message, QStringLiteral("ErrorMessageBox"));
+        return;
+    }
     // Window-modal and non-blocking: the studio (and a test driving it) keeps running.
     auto* box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
     box->setObjectName(QStringLiteral("ErrorMessageBox"));

@@ -13,6 +13,7 @@
 
 class QActionGroup;
 class QMenu;
+class QMessageBox;
 class QProgressBar;
 class QToolButton;
 class QTreeView;
@@ -32,6 +33,8 @@ namespace kiln::studio {
 class FindBar;
 class ImportRunner;
 class ModelCheckRunner;
+class PluginManager;
+class PreferencesDialog;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -58,6 +61,10 @@ public:
     FindBar* findBar() const { return m_findBar; }
     QStringList recentFiles() const;
     views::TeachWindow* teachWindow() const;  // null until View > Teaching Mode opened it
+    // Plugins (main_window_plugins.cpp). Files opened while plugins load are opened after them.
+    PluginManager* pluginManager() const { return m_plugins; }
+    PreferencesDialog* showPreferences();  // Edit > Preferences (window-modal, not blocking)
+    void choosePluginFolder();             // a folder dialog, then the folder is loaded
     void startTour();  // shows the tour of the main panels (the first start does it by itself)
 
 signals:
@@ -112,16 +119,28 @@ private:
     void showOutlineMenu(const QPoint& pos);
     QString loadedMessage() const;
 
+    // main_window_plugins.cpp
+    void createPluginActions(QMenu* edit);
+    void onPluginLoadStarted(const QString& path);
+    void onPluginPathLoaded(const QString& path, const QStringList& plugins, const QStringList& errors);
+    void onPluginsIdle();
+    void refreshPluginViews();
+    void reportMissingOps();
+    void requestImport();
+    QMessageBox* showPluginHelp(const QString& title, const QString& message, const QString& objectName);
+
     void createDocks();
     void readSettings();
     void writeSettings() const;
-    void showError(const QString& title, const QString& message);
+    // With offerPluginFolder the box has a "Plugin Folder…" button (errors about missing ops).
+    void showError(const QString& title, const QString& message, bool offerPluginFolder = false);
     void onLayoutFinished(double layoutMs);
     void onNodeSelected(const ir::Node* node);
     void onOutlineClicked(const QModelIndex& index);
     void updateTitle();
 
     std::shared_ptr<ModelDocument> m_doc;
+    static constexpr quint64 kAwaitingPlugins = ~quint64(0);  // m_importId of an open waiting for plugins
     quint64 m_importId = 0;  // the import whose result is awaited; 0 when none
     QString m_importPath;
     QProgressBar* m_busyBar = nullptr;
@@ -134,6 +153,8 @@ private:
     QTreeView* m_outlineView = nullptr;
     FindBar* m_findBar;
     ImportRunner* m_importer;
+    PluginManager* m_plugins;
+    QPointer<PreferencesDialog> m_preferences;
     ModelCheckRunner* m_checker = nullptr;
     quint64 m_checkId = 0;
     int m_openProgress = -1;

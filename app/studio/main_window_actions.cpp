@@ -54,6 +54,7 @@ void MainWindow::createMenus() {
     next->setShortcut(QKeySequence::FindNext);
     QAction* previous = edit->addAction(tr("Find &Previous"), m_findBar, &FindBar::findPrevious);
     previous->setShortcut(QKeySequence::FindPrevious);
+    createPluginActions(edit);  // main_window_plugins.cpp: Preferences
 
     m_viewMenu = menuBar()->addMenu(tr("&View"));
     QAction* zoomIn = m_viewMenu->addAction(tr("Zoom &In"), m_view, &views::GraphView::zoomIn);

@@ -78,8 +78,8 @@ void MainWindow::openFile(const QString& path) {
     m_log->info(tr("Opening %1 ...").arg(path));
     m_importPath = path;
     m_checker->cancel();
-    m_importId = m_importer->request(path, /*prepareScene=*/true);
     statusBar()->showMessage(tr("Opening %1 ...").arg(QFileInfo(path).fileName()));
+    requestImport();  // main_window_plugins.cpp: after the plugins being loaded
     setBusy(true, true);
     m_openProgress = -1;
     setOpenProgress(0);
@@ -105,6 +105,9 @@ void MainWindow::onImported(quint64 id, std::shared_ptr<ModelDocument> doc, std:
     const bool prepared = scene && scene->graph == &doc->graph();
     showDocument(std::move(doc), !prepared);
     setBusy(true, false);  // until the layout is on screen
+    if (!m_doc->checkerProblems().isEmpty())
+        m_log->error(tr("The ONNX checker found problems in %1: %2").arg(m_doc->displayName(), m_doc->checkerProblems()));
+    reportMissingOps();
     emit documentLoaded(m_doc->path());
     if (!prepared) return;
     // The boxes and their layout are ready: on screen at the next turn of the event loop (after
@@ -121,7 +124,9 @@ void MainWindow::onImportFailed(quint64 id, const QString& path, const QString& 
     if (id != m_importId) return;
     m_importId = 0;
     setBusy(false, false);
-    showError(tr("Cannot open file"), tr("Kiln could not open %1:\n\n%2").arg(QFileInfo(path).fileName(), message));
+    // Missing plugins are something the user can fix from here.
+    const bool aboutPlugins = message.contains(QLatin1String("plugin"), Qt::CaseInsensitive);
+    showError(tr("Cannot open file"), tr("Kiln could not open %1:\n\n%2").arg(QFileInfo(path).fileName(), message), aboutPlugins);
     emit openFailed(path, message);
 }
 

@@ -54,6 +54,9 @@ public:
     double readMilliseconds() const { return m_readMs; }
     // An ONNX model imported without libonnx's checker (see kInlineCheckBytes).
     bool checkerDeferred() const { return m_checkerDeferred; }
+    // What libonnx's checker said about a model it refused only because it has ops without an ONNX
+    // schema (custom ops in the default domain, which a plugin may provide); the model is shown.
+    const QString& checkerProblems() const { return m_checkerProblems; }
 
 private:
     ModelDocument() = default;
@@ -66,6 +69,7 @@ private:
     double m_importMs = 0;
     double m_readMs = 0;
     bool m_checkerDeferred = false;
+    QString m_checkerProblems;
 };
 
 // The sample models embedded in the executable (resources/kiln.qrc).

@@ -1,7 +1,9 @@
 #include "builder/builder.h"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <filesystem>
 
 #include "backends/cpu/cpu_executor.h"
 #ifdef KILN_HAVE_CUDA
@@ -12,6 +14,7 @@
 #include "builder/profile_shapes.h"
 #include "plan/plan_format.h"
 #include "passes/pipeline.h"
+#include "plugin/plugin_layer.h"
 
 namespace kiln {
 
@@ -54,6 +57,26 @@ Status checkCancelled(const BuilderConfig& c) {
 
 void report(const BuilderConfig& c, std::string phase, int step, int steps, std::string detail = {}) {
     if (c.progress) c.progress(BuildProgress{std::move(phase), step, steps, std::move(detail)});
+}
+
+// Serializes every plugin layer's parameters onto its node (plugins::stampNode) and returns the
+// plugins the plan needs, one record per plugin with the layers that use it.
+Expected<std::vector<plan::PluginRecord>> stampPluginLayers(ir::Graph& g) {
+    std::vector<plan::PluginRecord> records;
+    for (auto& n : g.nodes()) {
+        if (!plugins::isPluginNode(*n)) continue;
+        KILN_RETURN_IF_ERROR(plugins::stampNode(*n));
+        const auto info = plugins::PluginRegistry::global().find(n->domain(), n->opType());
+        auto it = std::find_if(records.begin(), records.end(),
+                               [&](const plan::PluginRecord& r) { return r.type == info->type && r.domain == info->domain; });
+        if (it == records.end()) {
+            records.push_back({info->type, info->domain, info->version,
+                               std::filesystem::path(info->library).filename().string(), info->libraryHash, {}});
+            it = records.end() - 1;
+        }
+        it->layers.push_back(n->name());
+    }
+    return records;
 }
 
 }  // namespace
@@ -101,6 +124,8 @@ Expected<plan::Plan> Builder::buildPlan(const NetworkDefinition& network, const 
 
     // 2. Every layer must have a kernel on the backend (the CUDA builder checks its own).
     if (!cuda) KILN_RETURN_IF_ERROR(cpu::checkSupported(g));
+    // Plugin layers carry the plugin's serialized parameters; the plan lists the plugins it needs.
+    KILN_ASSIGN_OR_RETURN(p.plugins, stampPluginLayers(g));
 
     // 3. Shapes at the profiles' max: what the memory plan is sized for.
     report(config, "shapes", 0, 1);

@@ -71,6 +71,7 @@ public:
     bool hasAttr(const std::string& name) const { return m_attrs.count(name) != 0; }
     const Attribute* attr(const std::string& name) const;
     void setAttr(const std::string& name, Attribute a) { m_attrs[name] = std::move(a); }
+    void removeAttr(const std::string& name) { m_attrs.erase(name); }
     // Typed getters with a default (wrong kinds count as absent; the checker catches those).
     int64_t attrInt(const std::string& name, int64_t def) const;
     float attrFloat(const std::string& name, float def) const;

@@ -1,5 +1,7 @@
 #include "ops/op_registry.h"
 
+#include "plugin/plugin_layer.h"
+
 #include <cstring>
 
 namespace kiln::ops {
@@ -35,7 +37,8 @@ void OpRegistry::wrapKernels(const std::string& domain, const std::string& opTyp
 
 const OpDef* OpRegistry::find(const std::string& domain, const std::string& opType, int opset) const {
     auto it = m_defs.find({domain == "ai.onnx" ? std::string() : domain, opType});
-    if (it == m_defs.end()) return nullptr;
+    // An op Kiln does not implement may come from a loaded plugin (plugin/plugin_layer.h).
+    if (it == m_defs.end()) return plugins::cpuOpDef(domain, opType);
     for (const OpDef& d : it->second)
         if (opset >= d.minOpset && opset <= d.maxOpset) return &d;
     return nullptr;

@@ -102,8 +102,10 @@ public:
     // attribute that changes how several families' ops read their tensors (kiln_layout).
     void wrapKernels(const std::string& domain, const std::string& opType, const std::function<KernelFn(KernelFn)>& wrap);
 
-    // The definition that serves (domain, opType) at the given opset, or null.
+    // The definition that serves (domain, opType) at the given opset, or null. Ops no built-in
+    // definition serves fall back to a loaded plugin's (plugins::cpuOpDef).
     const OpDef* find(const std::string& domain, const std::string& opType, int opset) const;
+    // Built-in definitions only.
     bool knows(const std::string& domain, const std::string& opType) const;
     std::vector<std::string> opTypes(const std::string& domain = "") const;
 

@@ -21,6 +21,7 @@
 #include "passes/pattern_utils.h"
 #include "passes/shape_arithmetic.h"
 #include "passes/symbolic_shapes.h"
+#include "plugin/plugin_layer.h"
 
 namespace kiln::passes {
 
@@ -142,6 +143,8 @@ private:
     // Whether n was folded (else the decline says why).
     bool foldWithKernel(ir::Node& n) {
         if (isRandom(n)) return decline(n, n.opType() + " is random: folding would freeze one draw"), false;
+        if (plugins::isPluginNode(n))
+            return decline(n, "plugin layer: a plugin is a boundary the optimizer does not compute through"), false;
         const ops::OpDef* def = m_ctx.registry().find(n.domain(), n.opType(), n.opsetVersion());
         if (!def)
             return decline(n, "no CPU kernel for " + n.opType() + " at opset " + std::to_string(n.opsetVersion())), false;

@@ -8,6 +8,7 @@
 // following Add of a constant broadcast per output channel (axis 1 of a conv, the last axis of a
 // GEMM: [1, C, 1, 1] / [C, 1, 1] / [C] / a scalar); the activation must be the sole consumer and
 // one that activationOf accepts. Either part may be missing, not both.
+// Plugin layers take an activation only when the plugin accepts it (fuse_plugin_activation.cpp).
 #include <string>
 #include <vector>
 
@@ -140,6 +141,7 @@ public:
             if (!c.fused.empty() && match(ctx, c)) rewrite(g, ctx, sweeper, c);
         }
         sweeper.sweep();
+        fusePluginActivations(g, ctx);
         return Status::ok();
     }
 

@@ -25,4 +25,8 @@ std::unique_ptr<Pass> makeHorizontalFusionPass();     // horizontal_fusion.cpp
 std::unique_ptr<Pass> makeConcatEliminationPass();    // concat_elimination.cpp
 std::unique_ptr<Pass> makePointwiseFusionPass();      // pointwise_fusion.cpp
 
+// Part of fuse-bias-activation: an activation after a plugin layer that accepts it
+// (fuse_plugin_activation.cpp).
+void fusePluginActivations(ir::Graph& g, PassContext& ctx);
+
 }  // namespace kiln::passes

@@ -1,6 +1,7 @@
 #include "passes/symbolic_dims.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace kiln::passes {
 
@@ -79,6 +80,36 @@ Dim DimAlgebra::minWith(const Dim& a, int64_t c) {
     return Dim::symbolic(name);
 }
 
+namespace {
+
+std::optional<int64_t> applyFunction(const std::string& fn, int64_t a, int64_t b) {
+    if (fn == "min") return std::min(a, b);
+    if (fn == "max") return std::max(a, b);
+    if (fn == "sub") return a - b;
+    if (fn == "bcast") return a == 1 ? b : a;  // a 1 takes the other's size
+    if (b <= 0 || a < 0) return std::nullopt;
+    if (fn == "floordiv") return a / b;
+    if (fn == "ceildiv") return (a + b - 1) / b;
+    return std::nullopt;
+}
+
+}  // namespace
+
+Dim DimAlgebra::function(const std::string& fn, const Dim& a, const Dim& b) {
+    if (a.isKnown() && b.isKnown()) {
+        auto v = applyFunction(fn, a.value, b.value);
+        return v && *v >= 0 ? Dim(*v) : Dim::unknown();
+    }
+    if ((!a.isKnown() && !a.isSymbolic()) || (!b.isKnown() && !b.isSymbolic())) return Dim::unknown();
+    if (fn == "min" && b.isKnown()) return minWith(a, b.value);
+    if (fn == "min" && a.isKnown()) return minWith(b, a.value);
+    if ((fn == "min" || fn == "max") && a == b) return a;
+    if (fn == "floordiv" || fn == "ceildiv")
+        if (auto q = div(a, b)) return *q;
+    if (fn == "min" || fn == "max") return Dim::symbolic(sortedPair(fn.c_str(), a.toString(), b.toString()));
+    return Dim::symbolic(fn + "(" + a.toString() + ", " + b.toString() + ")");
+}
+
 std::optional<Dim> DimAlgebra::broadcast(const Dim& a, const Dim& b) {
     if (a.isKnown() && b.isKnown()) {
         if (a.value == b.value || b.value == 1) return a;
@@ -107,7 +138,8 @@ bool DimAlgebra::isFresh(const Dim& d) { return d.isSymbolic() && d.symbol[0] ==
 namespace {
 
 // Recursive descent over the names above: sum := product ('+' product)*,
-// product := atom ('*' atom)*, atom := number | min(sum, sum) | bcast(sum, sum) | name.
+// product := atom ('*' atom)*, atom := number | fn(sum, sum) | name, where fn is min, max, sub,
+// bcast, floordiv or ceildiv.
 // A name runs to the next top-level '*', '+', ',' or ')'; a name given a value in `symbols` as a
 // whole (the model's own "batch+1", say) wins over parsing it.
 class DimEvaluator {
@@ -149,7 +181,7 @@ private:
         }
         return v;
     }
-    std::optional<int64_t> call(bool isMin) {
+    std::optional<int64_t> call(const std::string& fn) {
         auto a = sum();
         skipSpaces();
         if (!a || m_pos >= m_s.size() || m_s[m_pos] != ',') return std::nullopt;
@@ -158,18 +190,16 @@ private:
         skipSpaces();
         if (!b || m_pos >= m_s.size() || m_s[m_pos] != ')') return std::nullopt;
         ++m_pos;
-        if (isMin) return std::min(*a, *b);
-        return *a == 1 ? *b : *a;  // broadcast: a 1 takes the other's size
+        return applyFunction(fn, *a, *b);
     }
     std::optional<int64_t> atom() {
         skipSpaces();
-        if (m_s.compare(m_pos, 4, "min(") == 0) {
-            m_pos += 4;
-            return call(true);
-        }
-        if (m_s.compare(m_pos, 6, "bcast(") == 0) {
-            m_pos += 6;
-            return call(false);
+        for (const char* fn : {"min", "max", "sub", "bcast", "floordiv", "ceildiv"}) {
+            const size_t n = std::strlen(fn);
+            if (m_s.compare(m_pos, n, fn) == 0 && m_pos + n < m_s.size() && m_s[m_pos + n] == '(') {
+                m_pos += n + 1;
+                return call(fn);
+            }
         }
         const size_t start = m_pos;
         int depth = 0;

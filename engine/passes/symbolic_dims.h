@@ -30,6 +30,10 @@ public:
     Dim add(const Dim& a, const Dim& b);
     // min(a, c) for a number c >= 0.
     Dim minWith(const Dim& a, int64_t c);
+    // The functions plugins may use in their output shapes (kiln_plugin.h's DimOp): computed
+    // when both dims are numbers, else the symbol "fn(a, b)" evaluateDim understands. fn is one
+    // of "min", "max", "sub", "floordiv", "ceildiv". Unknown when either dim is.
+    Dim function(const std::string& fn, const Dim& a, const Dim& b);
     // The dim of a numpy broadcast of a and b; nullopt when both are known and incompatible.
     // A known n != 1 wins over a symbol (the symbol must be 1 or n for the model to run).
     std::optional<Dim> broadcast(const Dim& a, const Dim& b);

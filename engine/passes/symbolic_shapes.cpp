@@ -2,6 +2,7 @@
 
 #include "passes/pattern_utils.h"
 #include "passes/symbolic_shape_rules.h"
+#include "plugin/plugin_layer.h"
 
 namespace kiln::passes {
 
@@ -101,6 +102,26 @@ Expected<Shape> merge(const Shape& cur, const Shape& inf) {
     return Shape(std::move(out));
 }
 
+// A plugin layer's outputs from the plugin's own shape and type functions. Types are set here
+// too: ONNX inference knows nothing of the op. A plugin that fails leaves the outputs unknown;
+// cpu::checkSupported reports why.
+std::optional<shape_rules::Outputs> pluginOutputs(ir::Node& n, DimAlgebra& dims) {
+    auto p = plugins::instantiate(n);
+    if (!p) return std::nullopt;
+    std::vector<Shape> ins;
+    std::vector<DataType> types;
+    for (const ir::Value* v : n.inputs()) {
+        ins.push_back(v ? v->shape() : Shape::unknownRank());
+        types.push_back(v ? v->dtype() : DataType::Undefined);
+    }
+    if (auto t = plugins::outputTypes(*p, types); t && t->size() == size_t(n.numOutputs()))
+        for (int i = 0; i < n.numOutputs(); ++i)
+            if (ir::Value* v = n.output(i); v && v->dtype() == DataType::Undefined) v->setType((*t)[size_t(i)]);
+    auto shapes = plugins::outputShapes(*p, ins, dims);
+    if (!shapes) return std::nullopt;
+    return *shapes;
+}
+
 }  // namespace
 
 SymbolicShapes::Outcome SymbolicShapes::infer(ir::Node& n) {
@@ -111,6 +132,9 @@ SymbolicShapes::Outcome SymbolicShapes::infer(ir::Node& n) {
         o.hasRule = true;
         shape_rules::Context c(n, m_values, m_dims);
         outs = it->second(c);
+    } else if (plugins::isPluginNode(n)) {
+        o.hasRule = true;
+        outs = pluginOutputs(n, m_dims);
     }
     for (int i = 0; i < n.numOutputs(); ++i) {
         ir::Value* v = n.output(i);

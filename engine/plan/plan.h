@@ -87,6 +87,18 @@ struct CalibrationRecord {
     float amax = 0.0f;
 };
 
+// A plugin the plan needs (plugin/kiln_plugin.h). The runtime refuses the plan when no plugin of
+// this op type, namespace and version is loaded; a library of another hash only gets a warning
+// (a rebuilt library of the same version).
+struct PluginRecord {
+    std::string type;         // op type
+    std::string domain;       // namespace ("" = ai.onnx)
+    std::string version;
+    std::string library;      // file name of the library it was built with ("" = in-process)
+    std::string libraryHash;  // XXH64 of that file, 16 hex digits
+    std::vector<std::string> layers;  // the layers that use it
+};
+
 struct Plan {
     Passport passport;
     // The engine network: nodes are layers (ONNX or kiln-domain op types with attributes and
@@ -97,6 +109,7 @@ struct Plan {
     MemoryPlan memory;
     std::vector<Profile> profiles;
     std::vector<CalibrationRecord> calibration;
+    std::vector<PluginRecord> plugins;  // empty for plans without plugin layers
     std::string passLogJson;  // the optimizer's PassLog ("kiln-passlog" JSON), may be empty
 };
 

@@ -31,6 +31,7 @@ enum class SectionId : uint32_t {
     Bindings = 5,
     Calibration = 6,
     PassLog = 7,
+    Plugins = 8,  // only in plans with plugin layers
 };
 // "PASSPORT", "NETWORK", ...; "section 42" for ids this version does not know.
 std::string sectionName(uint32_t id);

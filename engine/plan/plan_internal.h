@@ -135,5 +135,7 @@ Json encodeProfiles(const std::vector<Profile>& profiles);
 Status decodeProfiles(const Json& j, const ir::Graph& g, std::vector<Profile>& profiles);
 Json encodeCalibration(const std::vector<CalibrationRecord>& records);
 Status decodeCalibration(const Json& j, std::vector<CalibrationRecord>& records);
+Json encodePlugins(const std::vector<PluginRecord>& records);
+Status decodePlugins(const Json& j, const ir::Graph& network, std::vector<PluginRecord>& records);
 
 }  // namespace kiln::plan::detail

@@ -15,6 +15,7 @@ std::string sectionName(uint32_t id) {
     case SectionId::Memory: return "MEMORY";
     case SectionId::Bindings: return "BINDINGS";
     case SectionId::Calibration: return "CALIBRATION";
+    case SectionId::Plugins: return "PLUGINS";
     case SectionId::PassLog: return "PASSLOG";
     }
     return "section " + std::to_string(id);

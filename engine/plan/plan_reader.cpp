@@ -73,6 +73,10 @@ Expected<Plan> decode(const uint8_t* data, size_t size) {
         KILN_ASSIGN_OR_RETURN(Json j, cborOf(data, *calibration));
         KILN_RETURN_IF_ERROR(detail::decodeCalibration(j, plan.calibration));
     }
+    if (const SectionInfo* plugins = layout.find(SectionId::Plugins)) {
+        KILN_ASSIGN_OR_RETURN(Json j, cborOf(data, *plugins));
+        KILN_RETURN_IF_ERROR(detail::decodePlugins(j, *plan.network, plan.plugins));
+    }
     if (const SectionInfo* log = layout.find(SectionId::PassLog))
         plan.passLogJson.assign(reinterpret_cast<const char*>(data + log->offset), log->size);
     return plan;

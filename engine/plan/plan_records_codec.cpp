@@ -169,4 +169,42 @@ Status decodeCalibration(const Json& j, std::vector<CalibrationRecord>& records)
     return Status::ok();
 }
 
+Json encodePlugins(const std::vector<PluginRecord>& records) {
+    Json list = Json::array();
+    for (const PluginRecord& r : records)
+        list.push_back(Json{{"type", r.type},
+                            {"domain", r.domain},
+                            {"version", r.version},
+                            {"library", r.library},
+                            {"library_hash", r.libraryHash},
+                            {"layers", r.layers}});
+    return Json{{"plugins", std::move(list)}};
+}
+
+Status decodePlugins(const Json& j, const ir::Graph& network, std::vector<PluginRecord>& records) {
+    Fields f(j, "section PLUGINS");
+    KILN_ASSIGN_OR_RETURN(const Json* list, f.array("plugins"));
+    for (const Json& pj : *list) {
+        PluginRecord r;
+        KILN_RETURN_IF_ERROR(Fields(pj, "section PLUGINS, record " + std::to_string(records.size())).str("type", r.type));
+        Fields pf(pj, "section PLUGINS, plugin '" + r.type + "'");
+        KILN_RETURN_IF_ERROR(pf.str("domain", r.domain));
+        KILN_RETURN_IF_ERROR(pf.str("version", r.version));
+        KILN_RETURN_IF_ERROR(pf.str("library", r.library));
+        KILN_RETURN_IF_ERROR(pf.str("library_hash", r.libraryHash));
+        KILN_ASSIGN_OR_RETURN(const Json* layers, pf.array("layers"));
+        for (const Json& l : *layers) {
+            if (!l.is_string()) return invalidModel("section PLUGINS, plugin '" + r.type + "': a layer name is not a string");
+            const std::string name = l.get<std::string>();
+            const ir::Node* n = network.findNode(name);
+            if (!n || n->opType() != r.type)
+                return invalidModel("section PLUGINS, plugin '" + r.type + "': layer '" + name +
+                                    "' is not a layer of that type in the network");
+            r.layers.push_back(name);
+        }
+        records.push_back(std::move(r));
+    }
+    return Status::ok();
+}
+
 }  // namespace kiln::plan::detail

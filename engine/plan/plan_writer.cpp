@@ -37,6 +37,8 @@ Expected<std::vector<Section>> encodeSections(const Plan& plan) {
     KILN_RETURN_IF_ERROR(addCbor(sections, SectionId::Memory, detail::encodeMemory(plan.memory)));
     KILN_RETURN_IF_ERROR(addCbor(sections, SectionId::Bindings, detail::encodeProfiles(plan.profiles)));
     KILN_RETURN_IF_ERROR(addCbor(sections, SectionId::Calibration, detail::encodeCalibration(plan.calibration)));
+    if (!plan.plugins.empty())
+        KILN_RETURN_IF_ERROR(addCbor(sections, SectionId::Plugins, detail::encodePlugins(plan.plugins)));
     sections.push_back({SectionId::PassLog, std::vector<uint8_t>(plan.passLogJson.begin(), plan.passLogJson.end())});
     return sections;
 }

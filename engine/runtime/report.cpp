@@ -172,6 +172,14 @@ std::string makeReportJson(const Engine& engine, const ReportInputs& in) {
     }
     r["layers"] = layers;
 
+    if (!p.plugins.empty()) {
+        json plugins = json::array();
+        for (const plan::PluginRecord& pr : p.plugins)
+            plugins.push_back(json{{"type", pr.type}, {"domain", pr.domain}, {"version", pr.version},
+                                   {"library", pr.library}, {"libraryHash", pr.libraryHash}, {"layers", pr.layers}});
+        r["plugins"] = plugins;
+    }
+
     json buffers = json::array();
     for (const plan::BufferRecord& b : p.memory.buffers)
         buffers.push_back(json{{"tensor", b.tensor}, {"offset", b.offset}, {"bytes", b.bytes}, {"firstLayer", b.firstLayer},

@@ -455,6 +455,20 @@ Expected<Report> readDocument(const json& doc) {
     KILN_RETURN_IF_ERROR(readBuild(top, r));
     KILN_ASSIGN_OR_RETURN(const json* memory, top.object("memory", true));
     KILN_RETURN_IF_ERROR(readMemory(Fields(*memory, "memory"), r));
+    KILN_ASSIGN_OR_RETURN(const json* plugins, top.array("plugins"));
+    for (size_t i = 0; plugins && i < plugins->size(); ++i) {
+        KILN_ASSIGN_OR_RETURN(Fields f, element(*plugins, i, "plugins"));
+        plan::PluginRecord pr;
+        KILN_RETURN_IF_ERROR(f.str("type", pr.type, true));
+        KILN_RETURN_IF_ERROR(f.str("domain", pr.domain));
+        KILN_RETURN_IF_ERROR(f.str("version", pr.version, true));
+        KILN_RETURN_IF_ERROR(f.str("library", pr.library));
+        KILN_RETURN_IF_ERROR(f.str("libraryHash", pr.libraryHash));
+        KILN_ASSIGN_OR_RETURN(const json* layerNames, f.array("layers"));
+        for (size_t k = 0; layerNames && k < layerNames->size(); ++k)
+            if ((*layerNames)[k].is_string()) pr.layers.push_back((*layerNames)[k].get<std::string>());
+        r.plan.plugins.push_back(std::move(pr));
+    }
     KILN_ASSIGN_OR_RETURN(const json* passLog, top.object("passLog"));
     if (passLog) r.plan.passLogJson = passLog->dump();
     KILN_ASSIGN_OR_RETURN(const json* inference, top.object("inference"));

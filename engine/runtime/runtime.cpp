@@ -4,12 +4,43 @@
 
 #include "builder/memory_planner.h"
 #include "plan/plan_format.h"
+#include "plugin/plugin_registry.h"
 #include "runtime/engine_impl.h"
 #ifdef KILN_HAVE_CUDA
 #include "backends/cuda/cuda_builder.h"
 #endif
 
 namespace kiln {
+
+namespace {
+
+// Every plugin the plan needs must be loaded, in the version it was built with. A library of
+// another hash (a rebuild of the same version) runs with a warning.
+Status checkPlugins(const std::vector<plan::PluginRecord>& needed, Logger& logger) {
+    std::string missing;
+    for (const plan::PluginRecord& r : needed) {
+        const std::string op = r.type + " (" + (r.domain.empty() ? std::string("ai.onnx") : r.domain) + ")";
+        const std::string from = r.library.empty() ? std::string() : " from " + r.library;
+        auto loaded = plugins::PluginRegistry::global().find(r.domain, r.type);
+        if (!loaded) {
+            missing += "\n  plugin " + op + " version " + r.version + from + " is not loaded";
+            continue;
+        }
+        if (loaded->version != r.version) {
+            missing += "\n  plugin " + op + " is loaded in version " + loaded->version + " (" + loaded->describe() +
+                       "), but the plan was built with version " + r.version + from;
+            continue;
+        }
+        if (!r.libraryHash.empty() && !loaded->libraryHash.empty() && r.libraryHash != loaded->libraryHash)
+            logger.log(Severity::Warning, "plugin " + op + ": the loaded library (" + loaded->describe() +
+                                              ") is not the file the plan was built with (" + r.library + ", xxh64 " +
+                                              r.libraryHash + "); same version, so the plan runs");
+    }
+    if (missing.empty()) return Status::ok();
+    return unsupported("the plan needs plugins that are not available (load them with --plugins):" + missing);
+}
+
+}  // namespace
 
 // --- Runtime ----------------------------------------------------------------------------------
 
@@ -40,6 +71,7 @@ Expected<std::unique_ptr<Engine>> Runtime::createEngine(plan::Plan p) const {
     if (p.passport.kilnVersion != KILN_VERSION)
         m_logger.log(Severity::Warning, "the plan was built by Kiln " + p.passport.kilnVersion + "; this is Kiln " +
                                             KILN_VERSION + " (same plan format, so it loads)");
+    KILN_RETURN_IF_ERROR(checkPlugins(p.plugins, m_logger));
     if (p.layers.size() != size_t(p.network->numNodes()))
         return invalidModel("the plan lists " + std::to_string(p.layers.size()) + " layer records for " +
                             std::to_string(p.network->numNodes()) + " layers");

@@ -96,7 +96,7 @@ QVariant BoxItem::itemChange(GraphicsItemChange change, const QVariant& value) {
 }
 
 NodeItem::NodeItem(const ir::Node* node, int layoutIndex, const EngineModel* engine)
-    : BoxItem(layoutIndex), m_node(node), m_category(categoryOf(node->opType(), node->domain())) {
+    : BoxItem(layoutIndex), m_node(node), m_engineLayer(engine != nullptr), m_category(categoryOfNode(*node, m_engineLayer)) {
     setFlags(ItemIsSelectable);
     setZValue(2);
     m_title = qualifiedOpType(*node);
@@ -173,6 +173,14 @@ QRectF NodeItem::boundingRect() const {
     return BoxItem::boundingRect().adjusted(0, -badge, 0, 0);
 }
 
+bool NodeItem::refreshCategory() {
+    const NodeCategory c = categoryOfNode(*m_node, m_engineLayer);
+    if (c == m_category) return false;
+    m_category = c;
+    update();
+    return true;
+}
+
 void NodeItem::setFindHit(bool hit) {
     if (m_findHit == hit) return;
     m_findHit = hit;
@@ -183,6 +191,7 @@ QPen NodeItem::borderPen() const {
     if (isSelected()) return QPen(kHighlight, 2.5);
     if (m_findHit) return QPen(kFindColor.darker(130), 2.5);
     if (m_heat >= 0) return QPen(heatColor(m_heat).darker(125), 1.0 + 2.5 * m_heat);
+    if (hasAlertBorder(m_category)) return QPen(alertBorderColor(), 1.8, Qt::DashLine);
     return QPen(QColor(0x40, 0x40, 0x40), 1.0);
 }
 

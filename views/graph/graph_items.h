@@ -72,6 +72,8 @@ public:
 
     const ir::Node* node() const { return m_node; }
     NodeCategory category() const { return m_category; }
+    // Asks again whether a plugin provides the node (after plugins were loaded); true if it changed.
+    bool refreshCategory();
     const QString& title() const { return m_title; }
     const QStringList& weightLines() const { return m_weights; }
     // The origins, unless a single node or the layer's name already lists them.
@@ -85,6 +87,7 @@ private:
     void addEngineLines(const EngineModel& engine);
     QPen borderPen() const;
     const ir::Node* m_node;
+    bool m_engineLayer;
     NodeCategory m_category;
     QString m_title, m_name, m_origins, m_badge, m_precision, m_time;
     QStringList m_weights;

@@ -248,6 +248,12 @@ void GraphScene::placeItems(const CanvasStructure& structure, const LayoutResult
     setItemIndexMethod(QGraphicsScene::BspTreeIndex);
 }
 
+bool GraphScene::refreshCategories() {
+    bool changed = false;
+    for (NodeItem* item : m_nodes) changed |= item->refreshCategory();
+    return changed;
+}
+
 NodeItem* GraphScene::selectedNodeItem() const {
     for (QGraphicsItem* item : selectedItems())
         if (item->type() == NodeItem::Type) return static_cast<NodeItem*>(item);

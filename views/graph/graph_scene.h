@@ -69,6 +69,8 @@ public:
     // The box that shows `node` now: its own, or its collapsed scope's (null before the layout).
     BoxItem* boxForNode(const ir::Node* node) const;
     bool isShown(const QGraphicsItem* item) const { return item && item->scene() == this; }
+    // Recolours the boxes whose category changed because plugins were loaded; true if any did.
+    bool refreshCategories();
     NodeItem* selectedNodeItem() const;
     ScopeItem* selectedScopeItem() const;
     void selectOnly(QGraphicsItem* item);

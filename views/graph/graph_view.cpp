@@ -257,7 +257,7 @@ void LegendWidget::paintEvent(QPaintEvent*) {
         const QRect r = e.rect;
         if (e.category >= 0) {
             const auto c = NodeCategory(e.category);
-            p.setPen(QColor(0x80, 0x80, 0x80));
+            p.setPen(hasAlertBorder(c) ? QPen(alertBorderColor(), 1.5, Qt::DashLine) : QPen(QColor(0x80, 0x80, 0x80)));
             p.setBrush(categoryColor(c));
             p.drawRoundedRect(QRectF(r.left(), r.center().y() - 4.5, kSwatch, 10), 2, 2);
             p.setPen(Qt::black);

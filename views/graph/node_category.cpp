@@ -3,6 +3,10 @@
 #include <QCoreApplication>
 #include <QHash>
 
+#include "ir/graph.h"
+#include "ops/op_registry.h"
+#include "plugin/plugin_layer.h"
+
 namespace kiln::views {
 
 namespace {
@@ -53,6 +57,15 @@ NodeCategory categoryOf(const std::string& opType, const std::string& domain) {
     return categoryTable().value(op, NodeCategory::Other);
 }
 
+NodeCategory categoryOfNode(const ir::Node& node, bool engineLayer) {
+    if (plugins::isBuiltPluginNode(node)) return NodeCategory::Plugin;
+    if (engineLayer) return categoryOf(node.opType(), node.domain());
+    // A built-in op wins over a plugin of the same name (isPluginNode says so).
+    if (plugins::isPluginNode(node)) return NodeCategory::Plugin;
+    if (!ops::OpRegistry::builtin().knows(node.domain(), node.opType())) return NodeCategory::Unsupported;
+    return categoryOf(node.opType(), node.domain());
+}
+
 QColor categoryColor(NodeCategory c) {
     // Muted fills that keep black text readable (Netron's palette idea, lighter).
     switch (c) {
@@ -65,6 +78,9 @@ QColor categoryColor(NodeCategory c) {
     case NodeCategory::Attention: return QColor(0xd2, 0xb0, 0xe8);
     case NodeCategory::Quantization: return QColor(0xe8, 0xb8, 0xd6);
     case NodeCategory::KilnFused: return QColor(0xff, 0x9f, 0x4a);
+    // Saturated teal: no other category is a blue-green this strong.
+    case NodeCategory::Plugin: return QColor(0x3f, 0xc1, 0xb0);
+    case NodeCategory::Unsupported: return QColor(0xfa, 0xe3, 0xe3);
     case NodeCategory::Other: break;
     }
     return QColor(0xe4, 0xe4, 0xe4);
@@ -81,9 +97,15 @@ QString categoryName(NodeCategory c) {
     case NodeCategory::Attention: return QCoreApplication::translate("NodeCategory", "Attention");
     case NodeCategory::Quantization: return QCoreApplication::translate("NodeCategory", "Quantization");
     case NodeCategory::KilnFused: return QCoreApplication::translate("NodeCategory", "Kiln fused layer");
+    case NodeCategory::Plugin: return QCoreApplication::translate("NodeCategory", "Plugin");
+    case NodeCategory::Unsupported: return QCoreApplication::translate("NodeCategory", "Not implemented");
     case NodeCategory::Other: break;
     }
     return QCoreApplication::translate("NodeCategory", "Other");
 }
+
+bool hasAlertBorder(NodeCategory c) { return c == NodeCategory::Unsupported; }
+
+QColor alertBorderColor() { return QColor(0xd3, 0x2f, 0x2f); }
 
 }  // namespace kiln::views

@@ -10,6 +10,7 @@
 #include "engine/engine_model.h"
 #include "graph/labels.h"
 #include "inspector/html.h"
+#include "inspector/plugin_text.h"
 
 namespace kiln::views {
 
@@ -46,7 +47,7 @@ double percentile(const SampleStats& s, double percent) {
 
 QString EngineText::model(const EngineModel& engine, const QString& fileName) {
     // A report is opened for its run: latency and the hot layers come first.
-    QString html = overview(engine, fileName);
+    QString html = overview(engine, fileName) + PluginText::engineSection(engine);
     if (engine.report() && engine.report()->run) html += run(engine);
     if (engine.hasLayerTimes()) html += slowestLayers(engine);
     return html + passport(engine) + profiles(engine) + layerTypes(engine);
@@ -174,7 +175,7 @@ QString EngineText::layerTypes(const EngineModel& engine) {
 }
 
 QString EngineText::layer(const EngineModel& engine, const ir::Node& node) {
-    QString html = layerSummary(engine, node);
+    QString html = layerSummary(engine, node) + PluginText::layerSection(engine, node);
     const auto& origins = node.origins();
     QString rows;
     for (size_t i = 0; i < origins.size(); ++i) rows += row(QString::number(i + 1), qs(origins[i]));
@@ -182,6 +183,7 @@ QString EngineText::layer(const EngineModel& engine, const ir::Node& node) {
     html += candidates(engine, node);
     QString attrs;
     for (const auto& [name, attr] : node.attributes()) {
+        if (PluginText::isInternalAttribute(name)) continue;  // in the plugin section, not as a raw tensor
         // Report attributes are the writer's text already; plan attributes are typed.
         const bool text = engine.isReport() && attr.is<std::string>();
         attrs += row(qs(name), text ? qs(attr.get<std::string>())

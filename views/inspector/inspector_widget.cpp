@@ -13,6 +13,7 @@
 #include "inspector/engine_text.h"
 #include "inspector/histogram_plot.h"
 #include "inspector/html.h"
+#include "inspector/plugin_text.h"
 #include "ir/stats.h"
 
 namespace kiln::views {
@@ -80,7 +81,7 @@ void InspectorWidget::showModel(const ir::Graph* graph, const QString& fileName)
     for (const auto& [k, v] : info.metadata) meta += row(qs(k), qs(v));
     QString ops;
     for (const auto& [op, count] : stats.opCounts) ops += row(qs(op), QString::number(count));
-    QString html = section(tr("Model properties")) + table(rows);
+    QString html = section(tr("Model properties")) + table(rows) + PluginText::modelSection(*graph);
     if (!meta.isEmpty()) html += section(tr("Metadata")) + table(meta);
     html += section(tr("Operators")) + table(ops);
     m_text->setHtml(html);
@@ -115,7 +116,7 @@ void InspectorWidget::showNode(const ir::Node* node) {
         }
         return out;
     };
-    QString html = section(tr("Node")) + table(rows);
+    QString html = section(tr("Node")) + table(rows) + PluginText::nodeSection(*node);
     if (!attrs.isEmpty()) html += section(tr("Attributes")) + table(attrs);
     html += section(tr("Inputs")) + table(valueRows(node->inputs(), [node](int i) { return inputSlotName(*node, i); }));
     html += section(tr("Outputs")) + table(valueRows(node->outputs(), [](int i) { return QStringLiteral("out%1").arg(i); }));

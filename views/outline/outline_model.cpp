@@ -150,7 +150,7 @@ QVariant OutlineModel::data(const QModelIndex& index, int role) const {
         if (e.node && e.node->origins().size() > 1) return e.name + QStringLiteral(" \u2014 ") + originsText(*e.node);
         return e.detail.isEmpty() ? e.name : e.name + QStringLiteral(" \u2014 ") + e.detail;
     case Qt::DecorationRole:
-        if (index.column() == NameColumn && e.node) return categoryColor(categoryOf(e.node->opType(), e.node->domain()));
+        if (index.column() == NameColumn && e.node) return categoryColor(categoryOfNode(*e.node, m_engine != nullptr));
         return {};
     case NodeRole:
         return e.node ? QVariant::fromValue(quintptr(e.node)) : QVariant();

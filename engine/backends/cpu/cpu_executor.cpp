@@ -2,7 +2,11 @@
 
 #include <cstring>
 #include <random>
+#include <set>
 #include <unordered_map>
+
+#include "passes/symbolic_dims.h"
+#include "plugin/plugin_layer.h"
 
 namespace kiln::cpu {
 
@@ -21,6 +25,26 @@ void keepInPlace(const std::vector<ops::OutputPlacement>& placements, int i, Hos
     out = std::move(placed);
 }
 
+// The plugin makes the layer from the node's attributes and, where the input shapes are known,
+// computes its outputs: bad attributes or input shapes are found at import, naming the node.
+Status checkPluginNode(const ir::Node& n) {
+    KILN_ASSIGN_OR_RETURN(plugins::PluginInstance p, plugins::instantiate(n));
+    std::vector<Shape> shapes;
+    std::vector<DataType> types;
+    for (const ir::Value* v : n.inputs()) {
+        if (!v) return invalidModel("an omitted input: plugin layers take every input");
+        if (!v->shape().rankKnown()) return Status::ok();  // checked when the shapes are known
+        shapes.push_back(v->shape());
+        types.push_back(v->dtype());
+    }
+    KILN_ASSIGN_OR_RETURN(std::vector<DataType> outTypes, plugins::outputTypes(p, types));
+    if (outTypes.size() != size_t(n.numOutputs()))
+        return invalidModel("the node has " + std::to_string(n.numOutputs()) + " outputs; plugin " + p.info.describe() +
+                            " makes " + std::to_string(outTypes.size()));
+    passes::DimAlgebra dims;
+    return plugins::outputShapes(p, shapes, dims).status();
+}
+
 }  // namespace
 
 CpuExecutor::CpuExecutor(const ir::Graph& graph, const ops::OpRegistry& registry)
@@ -28,17 +52,36 @@ CpuExecutor::CpuExecutor(const ir::Graph& graph, const ops::OpRegistry& registry
 
 Status checkSupported(const ir::Graph& graph, const ops::OpRegistry& registry) {
     std::string list;
+    std::set<std::string> missingOps;
     int count = 0;
     for (auto& n : graph.nodes()) {
-        if (registry.find(n->domain(), n->opType(), n->opsetVersion())) continue;
+        const std::string domain = n->domain().empty() ? "ai.onnx" : n->domain();
+        if (registry.find(n->domain(), n->opType(), n->opsetVersion())) {
+            // A plugin layer: the plugin must accept the node's attributes and input shapes.
+            if (plugins::isPluginNode(*n)) {
+                Status st = checkPluginNode(*n);
+                if (!st.isOk()) {
+                    ++count;
+                    list += "\n  " + n->name() + " (" + n->opType() + ", domain " + domain + "): " + st.message();
+                }
+            }
+            continue;
+        }
         ++count;
-        std::string domain = n->domain().empty() ? "ai.onnx" : n->domain();
+        const bool known = registry.knows(n->domain(), n->opType());
+        if (!known) missingOps.insert(n->opType() + " (" + domain + ")");
         list += "\n  " + n->name() + " (" + n->opType() + ", domain " + domain + ", opset " +
-                std::to_string(n->opsetVersion()) + ")" +
-                (registry.knows(n->domain(), n->opType()) ? ": this opset version is not implemented" : "");
+                std::to_string(n->opsetVersion()) + ")" + (known ? ": this opset version is not implemented" : "");
     }
     if (count == 0) return Status::ok();
-    return unsupported(std::to_string(count) + " node(s) use operators Kiln does not implement:" + list);
+    std::string head = std::to_string(count) + " node(s) cannot run:";
+    if (!missingOps.empty()) {
+        head += " neither Kiln nor a loaded plugin implements ";
+        bool first = true;
+        for (const std::string& op : missingOps) head += (first ? "" : ", ") + op, first = false;
+        head += " (load a plugin library with --plugins);";
+    }
+    return unsupported(head + list);
 }
 
 Status CpuExecutor::prepare() {

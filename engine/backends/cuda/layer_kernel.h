@@ -180,5 +180,8 @@ void registerPointwiseTactics(TacticRegistry& r);   // pointwise_nvrtc.cpp: kiln
 void registerOwnKernelTactics(TacticRegistry& r);   // own_tactics.cpp: pooling, softmax, norms, attention, reductions
 void registerDataMovementTactics(TacticRegistry& r); // data_tactics.cpp: transpose, concat, split, slice, gather, resize, ...
 void registerReformatTactics(TacticRegistry& r);    // reformat.cu: Cast and kiln.Reformat
+// Plugin layers (plugin/plugin_layer.h) are not registered: the registry asks this for any node a
+// loaded plugin provides (plugin_tactic.cpp).
+Expected<std::vector<Tactic>> pluginTactics(const TacticQuery& q);
 
 }  // namespace kiln::cuda

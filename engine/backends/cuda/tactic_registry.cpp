@@ -4,6 +4,7 @@
 
 #include "backends/cuda/cuda_common.h"
 #include "backends/cuda/layer_kernel.h"
+#include "plugin/plugin_layer.h"
 #include "core/half.h"
 
 namespace kiln::cuda {
@@ -96,7 +97,9 @@ void TacticRegistry::add(std::string opType, std::string domain, std::string fam
     m_entries[{std::move(domain), std::move(opType)}] = Entry{std::move(family), rule, std::move(source)};
 }
 
-bool TacticRegistry::knows(const ir::Node& n) const { return m_entries.count({n.domain(), n.opType()}) > 0; }
+bool TacticRegistry::knows(const ir::Node& n) const {
+    return m_entries.count({n.domain(), n.opType()}) > 0 || plugins::isPluginNode(n);
+}
 
 PrecisionRule TacticRegistry::precisionRule(const ir::Node& n) const {
     auto it = m_entries.find({n.domain(), n.opType()});
@@ -105,11 +108,17 @@ PrecisionRule TacticRegistry::precisionRule(const ir::Node& n) const {
 
 std::string TacticRegistry::family(const ir::Node& n) const {
     auto it = m_entries.find({n.domain(), n.opType()});
-    return it == m_entries.end() ? std::string() : it->second.family;
+    if (it == m_entries.end()) return plugins::isPluginNode(n) ? "plugin" : std::string();
+    return it->second.family;
 }
 
 Expected<std::vector<Tactic>> TacticRegistry::tactics(const TacticQuery& q) const {
     auto it = m_entries.find({q.node.domain(), q.node.opType()});
+    if (it == m_entries.end() && plugins::isPluginNode(q.node)) {
+        auto r = pluginTactics(q);
+        if (!r && r.status().node().empty()) return Status(r.status()).atNode(q.node.name(), q.node.opType());
+        return r;
+    }
     if (it == m_entries.end())
         return Status(StatusCode::Unsupported, "the CUDA backend has no kernel for this op", q.node.name(),
                       q.node.domain().empty() ? q.node.opType() : q.node.domain() + "." + q.node.opType());
