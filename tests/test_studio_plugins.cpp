@@ -252,13 +252,12 @@ void TestStudioPlugins::unknownOpIsMarkedAndNamed() {
 }
 
 void TestStudioPlugins::unknownOpInDefaultDomainOpens() {
-    // libonnx's checker refuses an op of the default domain it has no schema for; the studio
-    // shows the model anyway, the checker's words in the log, the op named in the message.
+    // An op of the default domain that ONNX has no schema for (TensorRT-style plugin ops live
+    // there) passes the checker (the importer sets it aside for the check) and is named.
     studio::MainWindow w;
     QVERIFY(openAndWait(w, m_defaultDomainModel));
     QCOMPARE(itemNamed(w, "custom")->category(), views::NodeCategory::Unsupported);
-    QVERIFY(!w.document()->checkerProblems().isEmpty());
-    VERIFY_CONTAINS(w.logPanel()->toPlainText(), QStringLiteral("The ONNX checker found problems"));
+    QVERIFY(w.document()->checkerProblems().isEmpty());
     auto* box = w.findChild<QMessageBox*>(QStringLiteral("MissingOpsMessageBox"));
     QVERIFY(box);
     VERIFY_CONTAINS(box->text(), QStringLiteral("Mystery (ai.onnx)"));

@@ -8,7 +8,6 @@
 #include <string_view>
 
 #include "onnx/importer.h"
-#include "ops/op_registry.h"
 #include "plan/plan_format.h"
 
 // Resources compiled into a static library need an explicit init from outside any namespace.
@@ -37,13 +36,6 @@ Expected<std::unique_ptr<ir::Graph>> importOnnx(const QString& path, const QByte
                                     ? std::string()
                                     : QFile::encodeName(QFileInfo(path).absolutePath()).toStdString();
     return onnx::importModelBytes(bytes.constData(), size_t(bytes.size()), baseDir, options);
-}
-
-// Nodes whose op has no built-in definition: a plugin's, or nobody's.
-bool hasForeignOps(const ir::Graph& graph) {
-    for (const auto& n : graph.nodes())
-        if (!ops::OpRegistry::builtin().knows(n->domain(), n->opType())) return true;
-    return false;
 }
 
 }  // namespace
@@ -87,17 +79,6 @@ Expected<std::unique_ptr<ModelDocument>> ModelDocument::open(const QString& path
         report(doc->m_checkerDeferred ? tr("Importing the ONNX model and inferring shapes")
                                       : tr("Checking the ONNX model and inferring shapes"));
         auto graph = importOnnx(path, bytes, !doc->m_checkerDeferred);
-        if (!graph && !doc->m_checkerDeferred) {
-            // libonnx's checker refuses a node of the default domain without an ONNX schema ("No Op
-            // registered for BatchedNMS"), though a plugin may provide it; large models are shown
-            // without the checker anyway. Such a model is shown, the checker's words go to the log.
-            auto unchecked = importOnnx(path, bytes, false);
-            if (unchecked && hasForeignOps(**unchecked)) {
-                doc->m_checkerProblems = QString::fromStdString(graph.status().message());
-                doc->m_graph = std::move(unchecked).value();
-                break;
-            }
-        }
         if (!graph) return std::move(graph).takeStatus();
         doc->m_graph = std::move(graph).value();
         break;

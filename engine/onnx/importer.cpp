@@ -165,7 +165,7 @@ Status inlineExternalData(pb::GraphProto& g, const std::string& baseDir) {
     return Status::ok();
 }
 
-Status runChecker(pb::ModelProto& model) {
+Status checkModel(const pb::ModelProto& model) {
     try {
         pb::checker::check_model(model);
     } catch (const pb::checker::ValidationError& e) {
@@ -174,6 +174,32 @@ Status runChecker(pb::ModelProto& model) {
         return invalidModel(std::string("the ONNX checker failed: ") + e.what());
     }
     return Status::ok();
+}
+
+// The checker refuses a default-domain node whose op ONNX has no schema for ("No Op registered
+// for EfficientNMS_TRT"). Such a node may be a plugin's (TensorRT-style plugin ops live in the
+// default domain) or nobody's, which cpu::checkSupported reports by name. So the checker sees a
+// copy in which those nodes are in a domain of their own; everything else is checked as usual.
+Status runChecker(const pb::ModelProto& model) {
+    int opset = 0;
+    for (const auto& op : model.opset_import())
+        if (op.domain().empty() || op.domain() == "ai.onnx") opset = int(op.version());
+    std::vector<int> unknown;
+    const auto& nodes = model.graph().node();
+    for (int i = 0; i < nodes.size(); ++i) {
+        const pb::NodeProto& n = nodes[i];
+        if ((n.domain().empty() || n.domain() == "ai.onnx") && opset > 0 &&
+            !pb::OpSchemaRegistry::Schema(n.op_type(), opset, ""))
+            unknown.push_back(i);
+    }
+    if (unknown.empty()) return checkModel(model);
+    pb::ModelProto copy = model;
+    const char* kAside = "kiln.unregistered";
+    for (int i : unknown) copy.mutable_graph()->mutable_node(i)->set_domain(kAside);
+    auto* op = copy.add_opset_import();
+    op->set_domain(kAside);
+    op->set_version(1);
+    return checkModel(copy);
 }
 
 Status runShapeInference(pb::ModelProto& model) {

@@ -36,11 +36,11 @@ struct InprocParams {
 
 class InprocPlugin : public kp::IPlugin {
 public:
-    InprocPlugin(std::string type, std::string version, InprocParams p)
-        : m_type(std::move(type)), m_version(std::move(version)), m_p(p) {}
+    InprocPlugin(std::string type, std::string version, std::string ns, InprocParams p)
+        : m_type(std::move(type)), m_version(std::move(version)), m_ns(std::move(ns)), m_p(p) {}
     const char* getPluginType() const override { return m_type.c_str(); }
     const char* getPluginVersion() const override { return m_version.c_str(); }
-    const char* getPluginNamespace() const override { return "kiln.test.inproc"; }
+    const char* getPluginNamespace() const override { return m_ns.c_str(); }
     int32_t getNbOutputs() const override { return 1; }
     int32_t getOutputDataTypes(kp::DataType* out, int32_t, const kp::DataType* in, int32_t nbIn) const override {
         if (nbIn != 1 || in[0] != kp::DataType::kFLOAT) return m_error = "takes one float input", 1;
@@ -90,14 +90,16 @@ public:
     const char* getLastError() const override { return m_error.c_str(); }
 
 private:
-    std::string m_type, m_version;
+    std::string m_type, m_version, m_ns;
     InprocParams m_p;
     mutable std::string m_error;
 };
 
 class InprocCreator : public kp::IPluginCreator {
 public:
-    InprocCreator(std::string type, std::string version) : m_type(std::move(type)), m_version(std::move(version)) {
+    // ns "" puts the op in the default ONNX domain, as TensorRT-style plugin ops are.
+    InprocCreator(std::string type, std::string version, std::string ns = "kiln.test.inproc")
+        : m_type(std::move(type)), m_version(std::move(version)), m_ns(std::move(ns)) {
         m_fields = {{"scale", nullptr, kp::FieldType::kFLOAT32, 1},
                     {"fusable", nullptr, kp::FieldType::kINT64, 1},
                     {"mode", nullptr, kp::FieldType::kINT64, 1}};
@@ -105,7 +107,7 @@ public:
     }
     const char* getPluginType() const override { return m_type.c_str(); }
     const char* getPluginVersion() const override { return m_version.c_str(); }
-    const char* getPluginNamespace() const override { return "kiln.test.inproc"; }
+    const char* getPluginNamespace() const override { return m_ns.c_str(); }
     const kp::PluginFieldCollection* getFieldNames() override { return &m_collection; }
     kp::IPlugin* createPlugin(const char*, const kp::PluginFieldCollection* fc) override {
         InprocParams p;
@@ -124,18 +126,18 @@ public:
         }
         if (auto* f = findField(fc, "kiln_activation_alpha"); f && f->type == kp::FieldType::kFLOAT32)
             p.alpha = *static_cast<const float*>(f->data);
-        return new InprocPlugin(m_type, m_version, p);
+        return new InprocPlugin(m_type, m_version, m_ns, p);
     }
     kp::IPlugin* deserializePlugin(const char*, const void* data, size_t length) override {
         if (length != sizeof(InprocParams)) return m_error = "serialized data has the wrong length", nullptr;
         InprocParams p;
         std::memcpy(&p, data, sizeof(p));
-        return new InprocPlugin(m_type, m_version, p);
+        return new InprocPlugin(m_type, m_version, m_ns, p);
     }
     const char* getLastError() const override { return m_error.c_str(); }
 
 private:
-    std::string m_type, m_version;
+    std::string m_type, m_version, m_ns;
     std::vector<kp::PluginField> m_fields;
     kp::PluginFieldCollection m_collection;
     std::string m_error;
