@@ -12,6 +12,7 @@
 
 #include "builder/builder.h"
 #include "builder/network.h"
+#include "builder/network_layers.h"
 #include "builder/onnx_parser.h"
 #include "passes/symbolic_dims.h"
 #include "plan/plan_format.h"
@@ -337,6 +338,36 @@ private slots:
         QVERIFY(!other);
         EXPECT_CONTAINS(other.status().message(), "is loaded in version 2");
         EXPECT_CONTAINS(other.status().message(), "built with version 1");
+    }
+
+    // The network-definition API: addPlugin (TensorRT's addPluginV3), then the usual layers.
+    void networkApiAddPlugin() {
+        Registered trim("Trim", "1");
+        QuietLogger log;
+        Builder builder(log);
+        auto net = builder.createNetwork();
+        Tensor* x = net->addInput("x", DataType::Float32, {-1, 8});
+        QVERIFY(x);
+        QVERIFY(!net->addPlugin({x}, "Nope", "kiln.test.inproc"));
+        EXPECT_CONTAINS(net->lastError().toString(), "no loaded plugin provides Nope (kiln.test.inproc)");
+        PluginLayer* layer = net->addPlugin({x}, "Trim", "kiln.test.inproc", {{"scale", ir::Attribute(-2.0f)}});
+        QVERIFY2(layer, describe(net->lastError()));
+        QCOMPARE(layer->numOutputs(), 1);
+        QCOMPARE(layer->output(0)->dims().size(), size_t(2));
+        QCOMPARE(layer->output(0)->dims()[1], int64_t(4));  // ceildiv(8, 2)
+        auto* relu = net->addActivation(layer->output(0), ActivationType::Relu);
+        QVERIFY(relu);
+        relu->output(0)->setName("y");
+        QVERIFY(net->markOutput(*relu->output(0)));
+        auto plan = builder.buildSerializedNetwork(*net, profileConfig());
+        QVERIFY2(plan, describe(plan.status()));
+        auto y = runPlan(*plan, ramp(3), log);
+        QVERIFY2(y, describe(y.status()));
+        QCOMPARE(y->dims(), (std::vector<int64_t>{3, 4}));
+        const HostTensor in = ramp(3);
+        for (int64_t r = 0; r < 3; ++r)
+            for (int64_t j = 0; j < 4; ++j)
+                QCOMPARE(y->data<float>()[r * 4 + j], std::max(0.0f, -2.0f * in.data<float>()[r * 8 + j]));
     }
 
     void fusionDeclinedAtBoundary() {

@@ -42,6 +42,7 @@ const char* layerTypeName(LayerType t) {
     case LayerType::Identity: return "Identity";
     case LayerType::Cast: return "Cast";
     case LayerType::TopK: return "TopK";
+    case LayerType::Plugin: return "Plugin";
     case LayerType::Onnx: return "Onnx";
     }
     return "?";

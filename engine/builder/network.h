@@ -92,6 +92,11 @@ public:
     IdentityLayer* addIdentity(Tensor* input);
     CastLayer* addCast(Tensor* input, DataType toType);
     TopKLayer* addTopK(Tensor* input, TopKOperation op, int64_t k, uint32_t reduceAxes);
+    // A layer run by the loaded plugin for (domain, opType) (TensorRT's addPluginV3): the
+    // attributes go to its creator; null with lastError() when no plugin provides the op or it
+    // refuses the attributes or inputs.
+    PluginLayer* addPlugin(const std::vector<Tensor*>& inputs, const std::string& opType, const std::string& domain,
+                           std::map<std::string, ir::Attribute> attributes = {});
 
     // --- errors ---
     // The most recent error (Ok when there has been none since the last clearErrors()).

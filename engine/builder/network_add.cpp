@@ -3,6 +3,7 @@
 // checks it against its inputs' types and shapes (see the build() of each layer).
 #include "builder/network.h"
 #include "builder/network_internal.h"
+#include "plugin/plugin_layer.h"
 
 namespace kiln {
 
@@ -178,6 +179,32 @@ TopKLayer* NetworkDefinition::addTopK(Tensor* input, TopKOperation op, int64_t k
     int axis = 0;
     while (!(reduceAxes & (uint32_t(1) << axis))) ++axis;
     return addLayer(std::unique_ptr<TopKLayer>(new TopKLayer(*this, input, op, k, axis)), 2);
+}
+
+
+PluginLayer* NetworkDefinition::addPlugin(const std::vector<Tensor*>& inputs, const std::string& opType,
+                                          const std::string& domain, std::map<std::string, ir::Attribute> attributes) {
+    for (const Tensor* t : inputs) KILN_ADD_CHECK("addPlugin", checkTensor(t, "an input"));
+    auto info = plugins::PluginRegistry::global().find(domain, opType);
+    KILN_ADD_CHECK("addPlugin", check(info.has_value(), "no loaded plugin provides " + opType + " (" +
+                                                           (domain.empty() ? std::string("ai.onnx") : domain) + ")"));
+    // The number of outputs, from a plugin made on a scratch node with the same attributes.
+    int numOutputs = 0;
+    {
+        ir::Graph scratch;
+        ir::Node* n = scratch.addNode("probe", opType, domain, {}, {});
+        for (const auto& [k, a] : attributes) n->setAttr(k, a);
+        auto p = plugins::instantiate(*n);
+        KILN_ADD_CHECK("addPlugin", p.status());
+        KILN_ADD_CHECK("addPlugin", plugins::guarded(*p, "getNbOutputs", [&] {
+            numOutputs = p->plugin->getNbOutputs();
+            return numOutputs >= 1 && numOutputs <= 64 ? Status::ok()
+                                                       : internalError("getNbOutputs returned " + std::to_string(numOutputs));
+        }));
+    }
+    if (!domain.empty() && domain != "ai.onnx") m_graph->info().opsets.emplace(domain, 1);
+    return addLayer(std::unique_ptr<PluginLayer>(new PluginLayer(*this, inputs, opType, domain, std::move(attributes))),
+                    numOutputs);
 }
 
 #undef KILN_ADD_CHECK

@@ -35,7 +35,7 @@ struct Weights {
 enum class LayerType {
     Convolution, Activation, Pooling, MatrixMultiply, FullyConnected, ElementWise, SoftMax,
     Concatenation, Shuffle, Reduce, Normalization, Constant, Unary, Scale, Gather, Slice,
-    Identity, Cast, TopK, Onnx,
+    Identity, Cast, TopK, Onnx, Plugin,
 };
 const char* layerTypeName(LayerType t);  // "Convolution", ...
 
@@ -491,6 +491,24 @@ private:
     TopKOperation m_op;
     int64_t m_k;
     int m_axis;
+};
+
+// A layer a loaded plugin runs (plugin/kiln_plugin.h): its op type and domain name the plugin, its
+// attributes are what the plugin's creator receives as fields. Output types and shapes come from
+// the plugin.
+class PluginLayer : public Layer {
+public:
+    const std::string& pluginType() const { return m_opType; }
+    const std::string& pluginDomain() const { return m_domain; }
+    const std::map<std::string, ir::Attribute>& attributes() const { return m_attrs; }
+
+private:
+    friend class NetworkDefinition;
+    PluginLayer(NetworkDefinition& n, std::vector<Tensor*> inputs, std::string opType, std::string domain,
+                std::map<std::string, ir::Attribute> attrs);
+    Status build(detail::LayerBuilder& b) const override;
+    std::string m_opType, m_domain;
+    std::map<std::string, ir::Attribute> m_attrs;
 };
 
 // A node imported from ONNX, kept as it is (inputs may include initializers; omitted optional

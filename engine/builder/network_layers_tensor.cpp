@@ -5,6 +5,8 @@
 
 #include "builder/network.h"
 #include "builder/network_internal.h"
+#include "passes/symbolic_dims.h"
+#include "plugin/plugin_layer.h"
 
 namespace kiln {
 
@@ -277,6 +279,40 @@ bool CastLayer::setToType(DataType t) {
     if (t == DataType::Undefined) return reject("setToType: the type is undefined");
     auto old = m_to;
     return change([&] { m_to = t; }, [&] { m_to = old; });
+}
+
+// --- Plugin ----------------------------------------------------------------------------------------
+
+PluginLayer::PluginLayer(NetworkDefinition& n, std::vector<Tensor*> inputs, std::string opType, std::string domain,
+                         std::map<std::string, ir::Attribute> attrs)
+    : Layer(n, LayerType::Plugin, std::move(inputs)), m_opType(std::move(opType)), m_domain(std::move(domain)),
+      m_attrs(std::move(attrs)) {}
+
+// One node of the plugin's op; its outputs' types and shapes are the plugin's answers.
+Status PluginLayer::build(LayerBuilder& b) const {
+    std::vector<ir::Value*> ins;
+    std::vector<Shape> shapes;
+    std::vector<DataType> types;
+    for (int i = 0; i < b.numInputs(); ++i) {
+        const Operand x = b.input(i);
+        ins.push_back(x.value);
+        shapes.push_back(x.shape);
+        types.push_back(x.dtype);
+    }
+    KILN_RETURN_IF_ERROR(b.rawNode(m_opType, m_domain, ins, m_attrs, 1, {}, {}));
+    ir::Node& n = *b.nodes().back();
+    KILN_ASSIGN_OR_RETURN(plugins::PluginInstance p, plugins::instantiate(n));
+    KILN_ASSIGN_OR_RETURN(std::vector<DataType> outTypes, plugins::outputTypes(p, types));
+    passes::DimAlgebra dims;
+    KILN_ASSIGN_OR_RETURN(std::vector<Shape> outShapes, plugins::outputShapes(p, shapes, dims));
+    if (outTypes.size() != size_t(n.numOutputs()) || outShapes.size() != size_t(n.numOutputs()))
+        return b.error("plugin " + p.info.describe() + " describes " + std::to_string(outShapes.size()) + " outputs, not " +
+                       std::to_string(n.numOutputs()));
+    for (int o = 0; o < n.numOutputs(); ++o) {
+        n.output(o)->setType(outTypes[size_t(o)]);
+        n.output(o)->setShape(outShapes[size_t(o)]);
+    }
+    return Status::ok();
 }
 
 // --- Onnx ----------------------------------------------------------------------------------------

@@ -12,7 +12,11 @@ namespace kiln::plugins {
 
 namespace {
 
-bool isKilnAttr(const std::string& name) { return name.rfind("kiln_plugin", 0) == 0; }
+// Kiln's own attributes (kiln_plugin_*, kiln_precision, ...) are not the plugin's, except the
+// fused activation it agreed to take.
+bool isKilnAttr(const std::string& name) {
+    return name.rfind("kiln_", 0) == 0 && name.rfind("kiln_activation", 0) != 0;
+}
 
 // The node's attributes as plugin fields. The vectors own the bytes the fields point into.
 struct Fields {

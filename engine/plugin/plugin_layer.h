@@ -3,8 +3,8 @@
 // Every call into plugin code goes through guarded(), which turns error codes, null results and
 // exceptions into a Status that names the plugin and the layer.
 //
-// Attributes Kiln keeps on a plugin node (all start with "kiln_plugin", and are never handed to
-// the plugin as fields):
+// Attributes Kiln keeps on a plugin node (they start with "kiln_" and are never handed to the
+// plugin as fields, except the kiln_activation* ones of a fused activation):
 //   kiln_plugin_version  the creator's version when the plan was built (string)
 //   kiln_plugin_data     the plugin's serialized parameters (uint8 tensor), set by the builder;
 //                        when present the runtime deserializes the plugin from it
