@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <climits>
-#include <map>
 
 #include "backends/cuda/cuda_common.h"
 #include "backends/cuda/layout_nhwc.h"
@@ -194,33 +193,11 @@ bool epilogueInCudnn(const ConvAttrs& attrs, cudnnConvolutionFwdAlgo_t a) {
     return relu || a == CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM;
 }
 
-namespace {
-
-// Query handles by device ordinal. Process-wide: a tactic query has no execution context.
-struct QueryHandles {
-    std::mutex mutex;
-    std::map<int, cudnnHandle_t> byDevice;
-};
-
-QueryHandles& queryHandles() {
-    static QueryHandles handles;
-    return handles;
-}
-
-}  // namespace
-
 Expected<QueryHandle> queryHandle() {
-    int device = 0;
-    KILN_CUDA_RETURN_IF_ERROR(cudaGetDevice(&device));
-    QueryHandles& q = queryHandles();
-    QueryHandle h{nullptr, std::unique_lock(q.mutex)};
-    if (auto it = q.byDevice.find(device); it != q.byDevice.end()) {
-        h.handle = it->second;
-        return h;
-    }
-    KILN_CUDNN_RETURN_IF_ERROR(cudnnCreate(&h.handle));
-    q.byDevice.emplace(device, h.handle);
-    return h;
+    return queryHandleOf<cudnnHandle_t>([](cudnnHandle_t* h) -> Status {
+        KILN_CUDNN_RETURN_IF_ERROR(cudnnCreate(h));
+        return Status::ok();
+    });
 }
 
 }  // namespace kiln::cuda::cudnnconv

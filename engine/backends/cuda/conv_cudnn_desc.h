@@ -5,10 +5,10 @@
 #include <cudnn.h>
 
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "backends/cuda/cuda_common.h"
 #include "backends/cuda/layer_kernel.h"
 #include "ops/activation_fn.h"
 
@@ -23,9 +23,7 @@ Status cudnnFailure(cudnnStatus_t s, const char* what);
     } while (0)
 
 template <auto Destroy>
-struct DescriptorDeleter {
-    template <typename P> void operator()(P p) const { Destroy(p); }
-};
+using DescriptorDeleter = DestroyWith<Destroy>;
 using TensorDesc = std::unique_ptr<cudnnTensorStruct, DescriptorDeleter<&cudnnDestroyTensorDescriptor>>;
 using FilterDesc = std::unique_ptr<cudnnFilterStruct, DescriptorDeleter<&cudnnDestroyFilterDescriptor>>;
 using ConvDesc = std::unique_ptr<cudnnConvolutionStruct, DescriptorDeleter<&cudnnDestroyConvolutionDescriptor>>;
@@ -98,12 +96,8 @@ const char* algoName(cudnnConvolutionFwdAlgo_t a);
 // identity (bias and residual alone) only with IMPLICIT_PRECOMP_GEMM.
 bool epilogueInCudnn(const ConvAttrs& attrs, cudnnConvolutionFwdAlgo_t a);
 
-// A cuDNN handle of the current device for tactic queries (heuristics, no launches), created on
-// first use and kept for the life of the process; one query at a time uses it (`lock`).
-struct QueryHandle {
-    cudnnHandle_t handle = nullptr;
-    std::unique_lock<std::mutex> lock;
-};
+// The process-wide cuDNN handle of the current device for tactic queries (cuda_common.h).
+using QueryHandle = cuda::LockedHandle<cudnnHandle_t>;
 Expected<QueryHandle> queryHandle();
 
 }  // namespace kiln::cuda::cudnnconv

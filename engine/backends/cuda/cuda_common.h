@@ -7,6 +7,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
+#include <mutex>
 #include <string>
 #include <utility>
 
@@ -24,6 +26,38 @@ bool isOutOfMemory(const Status& s);
         const cudaError_t kiln_cuda_e_ = (expr);                                         \
         if (kiln_cuda_e_ != cudaSuccess) return ::kiln::cuda::cudaError(kiln_cuda_e_, #expr); \
     } while (0)
+
+// A unique_ptr deleter calling a library's destroy function (cudnnDestroyTensorDescriptor, ...).
+template <auto Destroy>
+struct DestroyWith {
+    template <typename P> void operator()(P p) const { Destroy(p); }
+};
+
+// A library handle (cuDNN, cuBLASLt) of the current device for tactic queries (heuristics, no
+// launches). A query has no execution context, so the handles are process-wide, one per device,
+// created on first use by create(&handle) (a Status) and kept; one query at a time uses a
+// handle (`lock`).
+template <typename Handle>
+struct LockedHandle {
+    Handle handle = nullptr;
+    std::unique_lock<std::mutex> lock;
+};
+
+template <typename Handle, typename Create>
+Expected<LockedHandle<Handle>> queryHandleOf(Create&& create) {
+    static std::mutex mutex;
+    static std::map<int, Handle> byDevice;
+    int device = 0;
+    KILN_CUDA_RETURN_IF_ERROR(cudaGetDevice(&device));
+    LockedHandle<Handle> h{nullptr, std::unique_lock(mutex)};
+    if (auto it = byDevice.find(device); it != byDevice.end()) {
+        h.handle = it->second;
+        return h;
+    }
+    KILN_RETURN_IF_ERROR(create(&h.handle));
+    byDevice.emplace(device, h.handle);
+    return h;
+}
 
 // Device memory, freed on destruction. Moves, never copies.
 class DeviceBuffer {

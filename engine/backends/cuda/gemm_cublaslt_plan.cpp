@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <climits>
 #include <cstdio>
-#include <map>
 
 #include "backends/cuda/cuda_common.h"
 
@@ -284,33 +283,11 @@ Expected<std::vector<cublasLtMatmulHeuristicResult_t>> heuristicAlgos(cublasLtHa
     return results;
 }
 
-namespace {
-
-// Query handles by device ordinal. Process-wide: a tactic query has no execution context.
-struct QueryHandles {
-    std::mutex mutex;
-    std::map<int, cublasLtHandle_t> byDevice;
-};
-
-QueryHandles& queryHandles() {
-    static QueryHandles handles;
-    return handles;
-}
-
-}  // namespace
-
 Expected<QueryHandle> queryHandle() {
-    int device = 0;
-    KILN_CUDA_RETURN_IF_ERROR(cudaGetDevice(&device));
-    QueryHandles& q = queryHandles();
-    QueryHandle h{nullptr, std::unique_lock(q.mutex)};
-    if (auto it = q.byDevice.find(device); it != q.byDevice.end()) {
-        h.handle = it->second;
-        return h;
-    }
-    KILN_CUBLAS_RETURN_IF_ERROR(cublasLtCreate(&h.handle));
-    q.byDevice.emplace(device, h.handle);
-    return h;
+    return queryHandleOf<cublasLtHandle_t>([](cublasLtHandle_t* h) -> Status {
+        KILN_CUBLAS_RETURN_IF_ERROR(cublasLtCreate(h));
+        return Status::ok();
+    });
 }
 
 }  // namespace kiln::cuda::lt

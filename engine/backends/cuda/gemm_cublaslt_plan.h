@@ -7,10 +7,10 @@
 #include <cublasLt.h>
 
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "backends/cuda/cuda_common.h"
 #include "backends/cuda/layer_kernel.h"
 #include "ops/activation_fn.h"
 
@@ -25,9 +25,7 @@ Status cublasFailure(cublasStatus_t s, const char* what);
     } while (0)
 
 template <auto Destroy>
-struct LtDeleter {
-    template <typename P> void operator()(P p) const { Destroy(p); }
-};
+using LtDeleter = DestroyWith<Destroy>;
 using MatmulDesc = std::unique_ptr<cublasLtMatmulDescOpaque_t, LtDeleter<&cublasLtMatmulDescDestroy>>;
 using MatrixLayout = std::unique_ptr<cublasLtMatrixLayoutOpaque_t, LtDeleter<&cublasLtMatrixLayoutDestroy>>;
 
@@ -112,12 +110,8 @@ Expected<std::vector<cublasLtMatmulHeuristicResult_t>> heuristicAlgos(cublasLtHa
 constexpr size_t kMaxWorkspace = size_t(32) << 20;
 constexpr uint32_t kFullAlignment = 256;
 
-// A cuBLASLt handle of the current device for tactic queries (heuristics, no launches), created
-// on first use and kept for the life of the process; one query at a time uses it (`lock`).
-struct QueryHandle {
-    cublasLtHandle_t handle = nullptr;
-    std::unique_lock<std::mutex> lock;
-};
+// The process-wide cuBLASLt handle of the current device for tactic queries (cuda_common.h).
+using QueryHandle = cuda::LockedHandle<cublasLtHandle_t>;
 Expected<QueryHandle> queryHandle();
 
 }  // namespace kiln::cuda::lt
