@@ -291,26 +291,15 @@ PluginLayer::PluginLayer(NetworkDefinition& n, std::vector<Tensor*> inputs, std:
 // One node of the plugin's op; its outputs' types and shapes are the plugin's answers.
 Status PluginLayer::build(LayerBuilder& b) const {
     std::vector<ir::Value*> ins;
-    std::vector<Shape> shapes;
-    std::vector<DataType> types;
-    for (int i = 0; i < b.numInputs(); ++i) {
-        const Operand x = b.input(i);
-        ins.push_back(x.value);
-        shapes.push_back(x.shape);
-        types.push_back(x.dtype);
-    }
+    for (int i = 0; i < b.numInputs(); ++i) ins.push_back(b.input(i).value);
     KILN_RETURN_IF_ERROR(b.rawNode(m_opType, m_domain, ins, m_attrs, 1, {}, {}));
     ir::Node& n = *b.nodes().back();
     KILN_ASSIGN_OR_RETURN(plugins::PluginInstance p, plugins::instantiate(n));
-    KILN_ASSIGN_OR_RETURN(std::vector<DataType> outTypes, plugins::outputTypes(p, types));
     passes::DimAlgebra dims;
-    KILN_ASSIGN_OR_RETURN(std::vector<Shape> outShapes, plugins::outputShapes(p, shapes, dims));
-    if (outTypes.size() != size_t(n.numOutputs()) || outShapes.size() != size_t(n.numOutputs()))
-        return b.error("plugin " + p.info.describe() + " describes " + std::to_string(outShapes.size()) + " outputs, not " +
-                       std::to_string(n.numOutputs()));
+    KILN_ASSIGN_OR_RETURN(plugins::LayerOutputs outs, plugins::layerOutputs(p, n, dims));
     for (int o = 0; o < n.numOutputs(); ++o) {
-        n.output(o)->setType(outTypes[size_t(o)]);
-        n.output(o)->setShape(outShapes[size_t(o)]);
+        n.output(o)->setType(outs.types[size_t(o)]);
+        n.output(o)->setShape(outs.shapes[size_t(o)]);
     }
     return Status::ok();
 }

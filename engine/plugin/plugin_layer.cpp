@@ -302,6 +302,25 @@ Expected<std::vector<Shape>> outputShapes(PluginInstance& p, const std::vector<S
     return shapesVia(p, inputs, builder);
 }
 
+Expected<LayerOutputs> layerOutputs(PluginInstance& p, const ir::Node& n, passes::DimAlgebra& dims) {
+    std::vector<Shape> shapes;
+    std::vector<DataType> types;
+    for (const ir::Value* v : n.inputs()) {
+        if (!v) return Status(StatusCode::InvalidModel, "an omitted input: plugin layers take every input", p.layer, p.info.type);
+        shapes.push_back(v->shape());
+        types.push_back(v->dtype());
+    }
+    LayerOutputs out;
+    KILN_ASSIGN_OR_RETURN(out.types, outputTypes(p, types));
+    KILN_ASSIGN_OR_RETURN(out.shapes, outputShapes(p, shapes, dims));
+    if (out.types.size() != size_t(n.numOutputs()) || out.shapes.size() != size_t(n.numOutputs()))
+        return Status(StatusCode::InvalidModel,
+                      "the node has " + std::to_string(n.numOutputs()) + " outputs; plugin " + p.info.describe() +
+                          " describes " + std::to_string(out.shapes.size()),
+                      p.layer, p.info.type);
+    return out;
+}
+
 Expected<std::vector<std::vector<int64_t>>> outputDims(PluginInstance& p, const std::vector<std::vector<int64_t>>& inputs) {
     ExprBuilder builder(nullptr);
     std::vector<Shape> shapes;

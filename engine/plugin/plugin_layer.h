@@ -64,6 +64,13 @@ Expected<std::vector<DataType>> outputTypes(PluginInstance& p, const std::vector
 // Output shapes from symbolic input shapes (inputs of unknown rank fail).
 Expected<std::vector<Shape>> outputShapes(PluginInstance& p, const std::vector<Shape>& inputs,
                                           passes::DimAlgebra& dims);
+// Output types and shapes for the node's inputs (each present; shapes may be symbolic), checked
+// against the node's output count: what import checks and what the network API types outputs with.
+struct LayerOutputs {
+    std::vector<DataType> types;
+    std::vector<Shape> shapes;
+};
+Expected<LayerOutputs> layerOutputs(PluginInstance& p, const ir::Node& n, passes::DimAlgebra& dims);
 // Output dims at concrete input dims.
 Expected<std::vector<std::vector<int64_t>>> outputDims(PluginInstance& p,
                                                        const std::vector<std::vector<int64_t>>& inputs);

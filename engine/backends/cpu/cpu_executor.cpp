@@ -29,20 +29,10 @@ void keepInPlace(const std::vector<ops::OutputPlacement>& placements, int i, Hos
 // computes its outputs: bad attributes or input shapes are found at import, naming the node.
 Status checkPluginNode(const ir::Node& n) {
     KILN_ASSIGN_OR_RETURN(plugins::PluginInstance p, plugins::instantiate(n));
-    std::vector<Shape> shapes;
-    std::vector<DataType> types;
-    for (const ir::Value* v : n.inputs()) {
-        if (!v) return invalidModel("an omitted input: plugin layers take every input");
-        if (!v->shape().rankKnown()) return Status::ok();  // checked when the shapes are known
-        shapes.push_back(v->shape());
-        types.push_back(v->dtype());
-    }
-    KILN_ASSIGN_OR_RETURN(std::vector<DataType> outTypes, plugins::outputTypes(p, types));
-    if (outTypes.size() != size_t(n.numOutputs()))
-        return invalidModel("the node has " + std::to_string(n.numOutputs()) + " outputs; plugin " + p.info.describe() +
-                            " makes " + std::to_string(outTypes.size()));
+    for (const ir::Value* v : n.inputs())
+        if (v && !v->shape().rankKnown()) return Status::ok();  // checked when the shapes are known
     passes::DimAlgebra dims;
-    return plugins::outputShapes(p, shapes, dims).status();
+    return plugins::layerOutputs(p, n, dims).status();
 }
 
 }  // namespace
